@@ -1,0 +1,54 @@
+// The express application: path normalisation, request log, routes, 404, the one error handler.
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { LoginGuard } from '../auth/login.js';
+import type { Throttle } from '../auth/throttle.js';
+import type { TokenService } from '../auth/tokens.js';
+import type { UserService } from '../auth/users.js';
+import type { ConfigStore } from '../store/config-store.js';
+import { errorHandler, notFound } from './errors.js';
+import { normalizePath } from './normalize-path.js';
+import { apiTokenRoutes } from './routes/api-tokens.js';
+import { authenticationRoutes } from './routes/authentication.js';
+import { healthRoutes, type HealthReport } from './routes/health.js';
+import { requireRole } from './token-auth.js';
+import { principalOf } from './token-auth.js';
+
+export interface ApiDeps {
+  users: UserService;
+  tokens: TokenService;
+  guard: LoginGuard;
+  throttle: Throttle;
+  config: ConfigStore;
+  log: Logger;
+  health: () => HealthReport;
+}
+
+export function buildApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(normalizePath);
+  app.use((req, res, next) => {
+    const start = performance.now();
+    res.on('finish', () => {
+      const principal = res.locals.principal ? principalOf(res) : undefined;
+      deps.log.info({ method: req.method, path: req.path, status: res.statusCode, ms: +(performance.now() - start).toFixed(1),
+        client: req.socket.remoteAddress, token: principal?.tokenId }, 'request');
+    });
+    next();
+  });
+
+  const tokenRule = () => {
+    const t = deps.config.data.settings.throttle;
+    return { limit: t.tokenFailures, windowMs: t.windowSeconds * 1000, lockoutMs: t.lockoutSeconds * 1000, maxLockoutMs: t.maxLockoutSeconds * 1000 };
+  };
+  const adminOnly = requireRole(deps.tokens, deps.throttle, tokenRule, 'admin');
+
+  app.use(healthRoutes(deps.health));
+  app.use(authenticationRoutes(deps.users, deps.guard));
+  app.use(apiTokenRoutes(deps.tokens, adminOnly));
+  app.use(notFound);
+  app.use(errorHandler(deps.log));
+  return app;
+}
