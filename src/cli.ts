@@ -6,6 +6,7 @@ import { isStartupError } from './store/errors.js';
 import { VERSION } from './version.js';
 import { registerAuditCommand } from './cli/audit-command.js';
 import { registerRunCommand } from './cli/run-command.js';
+import { registerSettingsCommand } from './cli/settings-command.js';
 import { registerTokenCommands } from './cli/token-commands.js';
 import { registerUserCommands } from './cli/user-commands.js';
 
@@ -22,6 +23,7 @@ registerRunCommand(program, dataDirOption);
 registerUserCommands(program, dataDirOption);
 registerTokenCommands(program, dataDirOption);
 registerAuditCommand(program, dataDirOption);
+registerSettingsCommand(program, dataDirOption);
 
 try {
   await program.parseAsync(process.argv);

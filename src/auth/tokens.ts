@@ -32,8 +32,11 @@ export interface CreateTokenRequest {
   owner: string;
   /** Defaults to the owner's role; may not exceed it. */
   role?: RoleId;
-  /** Absolute expiry; null = never (only when asked for explicitly); undefined = the default lifetime. */
-  expires?: Date | null;
+  /**
+   * Absolute expiry, or `{ afterMs }` counted from creation; null = never (only when asked for
+   * explicitly); undefined = the default lifetime.
+   */
+  expires?: Date | { afterMs: number } | null;
 }
 
 export interface Principal {
@@ -72,7 +75,8 @@ export class TokenService {
     if (req.expires === null) {
       expires = null;
     } else {
-      const at = req.expires ?? new Date(now + limits.defaultExpiryDays * DAY_MS);
+      const at = req.expires instanceof Date ? req.expires
+        : new Date(now + (req.expires?.afterMs ?? limits.defaultExpiryDays * DAY_MS));
       if (Number.isNaN(at.getTime()) || at.getTime() <= now) throw new InputError('the expiry must be a time in the future');
       if (at.getTime() > now + limits.maxExpiryDays * DAY_MS) {
         throw new InputError(`the expiry may be at most ${limits.maxExpiryDays} days ahead (or "never" when asked for explicitly)`);

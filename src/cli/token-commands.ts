@@ -4,7 +4,7 @@ import { parseRole, roleDisplayNames } from '../auth/roles.js';
 import type { Appliance } from '../appliance.js';
 import { InputError } from '../errors.js';
 import { withAppliance, type DataDirOption } from './appliance-session.js';
-import { expiryFromLifetime } from './duration.js';
+import { parseLifetime } from './duration.js';
 import { cliActor, table, when } from './io.js';
 
 type Opts = DataDirOption & { description?: string; role?: string; expiresIn?: string; owner?: string; id?: string; json?: boolean };
@@ -22,7 +22,7 @@ export function registerTokenCommands(program: Command, dataDirOption: (c: Comma
     .action(async (o: Opts) => {
       const role = o.role === undefined ? undefined : parseRole(o.role);
       if (role === null) throw new InputError(`unknown role '${o.role}': use admin, security-analyst or read-only`);
-      const expires = o.expiresIn === undefined ? undefined : expiryFromLifetime(o.expiresIn);
+      const expires = o.expiresIn === undefined ? undefined : parseLifetime(o.expiresIn);
       const { token: t, secret } = await withAppliance(o, (app) => app.tokens.create(
         { id: o.id, description: o.description ?? '', owner: o.owner ?? defaultOwner(app), role, expires }, cliActor()));
       if (o.json) {
