@@ -11,8 +11,8 @@ import { normalizePath } from './normalize-path.js';
 import { apiTokenRoutes } from './routes/api-tokens.js';
 import { authenticationRoutes } from './routes/authentication.js';
 import { healthRoutes, type HealthReport } from './routes/health.js';
-import { requireRole } from './token-auth.js';
-import { principalOf } from './token-auth.js';
+import { principalOf, requireRole } from './token-auth.js';
+import { throttleRule } from '../auth/throttle.js';
 
 export interface ApiDeps {
   users: UserService;
@@ -41,7 +41,7 @@ export function buildApp(deps: ApiDeps): Express {
 
   const tokenRule = () => {
     const t = deps.config.data.settings.throttle;
-    return { limit: t.tokenFailures, windowMs: t.windowSeconds * 1000, lockoutMs: t.lockoutSeconds * 1000, maxLockoutMs: t.maxLockoutSeconds * 1000 };
+    return throttleRule(t, t.tokenFailures);
   };
   const adminOnly = requireRole(deps.tokens, deps.throttle, tokenRule, 'admin');
 

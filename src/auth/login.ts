@@ -4,7 +4,7 @@ import type { AuditLog } from '../store/audit-log.js';
 import type { ConfigStore } from '../store/config-store.js';
 import type { UserRecord } from '../store/config-schema.js';
 import { ThrottledError } from '../errors.js';
-import type { Throttle, ThrottleRule } from './throttle.js';
+import { type Throttle, throttleRule } from './throttle.js';
 import type { UserService } from './users.js';
 
 export interface LoginClient { address: string | null; userAgent: string | null }
@@ -34,10 +34,8 @@ export class LoginGuard {
     const { user, reason } = await this.users.verify(username, password);
     const base = { actor: `user:${username}`, target: username, client: client.address, userAgent: client.userAgent };
     if (!user) {
-      const rule = (limit: number): ThrottleRule =>
-        ({ limit, windowMs: t.windowSeconds * 1000, lockoutMs: t.lockoutSeconds * 1000, maxLockoutMs: t.maxLockoutSeconds * 1000 });
-      this.throttle.fail(userKey, rule(t.userFailures));
-      this.throttle.fail(clientKey, rule(t.clientFailures));
+      this.throttle.fail(userKey, throttleRule(t, t.userFailures));
+      this.throttle.fail(clientKey, throttleRule(t, t.clientFailures));
       this.audit.record({ ...base, action: 'login.failure', outcome: 'failure', detail: { purpose, reason } });
       return null;
     }

@@ -40,3 +40,8 @@ export class Throttle {
     }
   }
 }
+
+/** A rule from the stored throttle settings (seconds) with the given failure limit. */
+export function throttleRule(t: { windowSeconds: number; lockoutSeconds: number; maxLockoutSeconds: number }, limit: number): ThrottleRule {
+  return { limit, windowMs: t.windowSeconds * 1000, lockoutMs: t.lockoutSeconds * 1000, maxLockoutMs: t.maxLockoutSeconds * 1000 };
+}
