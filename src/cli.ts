@@ -5,6 +5,7 @@ import { AppError } from './errors.js';
 import { isStartupError } from './store/errors.js';
 import { VERSION } from './version.js';
 import { registerAuditCommand } from './cli/audit-command.js';
+import { registerReplayCommand } from './cli/replay-command.js';
 import { registerRunCommand } from './cli/run-command.js';
 import { registerSettingsCommand } from './cli/settings-command.js';
 import { registerTokenCommands } from './cli/token-commands.js';
@@ -20,6 +21,7 @@ const program = new Command('otsensor')
   .exitOverride();
 
 registerRunCommand(program, dataDirOption);
+registerReplayCommand(program, dataDirOption);
 registerUserCommands(program, dataDirOption);
 registerTokenCommands(program, dataDirOption);
 registerAuditCommand(program, dataDirOption);

@@ -26,6 +26,24 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX audit_time ON audit (time);
     `,
   },
+  {
+    version: 2,
+    description: 'capture ingest runs (replays and live captures) with their reports',
+    sql: `
+      CREATE TABLE ingest_runs (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        started     INTEGER NOT NULL,            -- epoch ms, wall clock
+        finished    INTEGER,                     -- null while running (or if the process died)
+        kind        TEXT    NOT NULL,            -- replay | live
+        sources     TEXT    NOT NULL,            -- JSON array of files or the interface
+        packets     INTEGER NOT NULL DEFAULT 0,
+        bytes       INTEGER NOT NULL DEFAULT 0,
+        first_ts    INTEGER,                     -- capture time, epoch µs
+        last_ts     INTEGER,
+        report      TEXT                         -- JSON ingest report
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.reduce((v, m) => Math.max(v, m.version), 0);

@@ -1,0 +1,17 @@
+// What analyzers receive from the pipeline. They keep their state in memory and emit changes; they
+// never import the store (architecture.md) and take time only from packets (rule 6).
+import type { Packet } from '../decode/packet.js';
+import type { Direction, Pdu } from '../decode/types.js';
+import type { Flow } from '../flows/flow.js';
+
+export interface Analyzer {
+  readonly name: string;
+  /** Every packet after decoding and flow lookup. `pkt` is reused: copy what you keep. */
+  packet?(pkt: Packet, flow: Flow | null, dir: Direction): void;
+  /** Every application PDU; `flow` is null for link-layer protocols (LLDP, PROFINET DCP, GOOSE). */
+  pdu?(pdu: Pdu, flow: Flow | null, dir: Direction, ts: number): void;
+  flowStart?(flow: Flow): void;
+  flowEnd?(flow: Flow): void;
+  /** The input ended (end of capture, or the daemon stopping). */
+  finish?(): void;
+}

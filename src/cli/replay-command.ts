@@ -1,0 +1,50 @@
+// otsensor replay FILE... — ingest captures into the data dir and report what was in them.
+import type { Command } from 'commander';
+import { openAppliance } from '../appliance.js';
+import { Ingest } from '../ingest.js';
+import { createSensor } from '../pipeline.js';
+import { parseSpeed } from '../sources/pacing.js';
+import { IngestRuns } from '../store/ingest-runs.js';
+import { resolveDataDir } from '../store/data-dir.js';
+import { InputError } from '../errors.js';
+import { announceBootstrap, type DataDirOption } from './appliance-session.js';
+import { formatReport, progressLine } from './ingest-output.js';
+
+type Opts = DataDirOption & { speed: string; loop?: string | true; json?: boolean; progress: boolean };
+
+export function registerReplayCommand(program: Command, dataDirOption: (c: Command) => Command): void {
+  dataDirOption(program.command('replay <files...>').description('ingest pcap/pcapng captures (also .gz) in timestamp order and report on them')
+    .option('--speed <speed>', 'max (as fast as possible), realtime, or a factor such as 10', 'max')
+    .option('--loop [count]', 'play the files COUNT times (without COUNT: until interrupted)')
+    .option('--json', 'print the report as one JSON object on stdout')
+    .option('--no-progress', 'no progress bar, even on a terminal'))
+    .action(async (files: string[], o: Opts) => {
+      let speed;
+      try { speed = parseSpeed(o.speed); } catch (e) { throw new InputError((e as Error).message); }
+      const loops = o.loop === undefined ? 1 : o.loop === true ? Infinity : Number(o.loop);
+      if (!(loops >= 1)) throw new InputError('--loop takes a whole number of at least 1');
+      const app = await openAppliance(resolveDataDir(o.dataDir));
+      announceBootstrap(app);
+      const runs = new IngestRuns(app.db);
+      const abort = new AbortController();
+      const onSignal = () => abort.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const ingest = new Ingest(createSensor(), { files, speed, loops, signal: abort.signal });
+      const runId = runs.start('replay', files);
+      const tty = o.progress && process.stderr.isTTY && !o.json;
+      const timer = tty ? setInterval(() => process.stderr.write(`\r${progressLine(ingest.progress())}\x1b[K`), 250) : undefined;
+      try {
+        const report = await ingest.run();
+        if (timer) { clearInterval(timer); process.stderr.write(`\r${progressLine(ingest.progress())}\x1b[K\n`); }
+        runs.finish(runId, report);
+        process.stdout.write(o.json ? JSON.stringify(report) + '\n' : formatReport(report));
+        if (ingest.anyUnreadable) process.exitCode = 1;
+      } finally {
+        if (timer) clearInterval(timer);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        app.close();
+      }
+    });
+}

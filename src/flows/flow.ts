@@ -1,0 +1,90 @@
+// A flow: every packet of one conversation (TCP/UDP 5-tuple, or protocol + address pair for ICMP
+// and other IP protocols), both directions, with the client and server decided once, at its first
+// packet, and never flipped.
+import { ipv4ToString } from '../decode/packet.js';
+import type { Direction, Dissector } from '../decode/types.js';
+import type { StreamFramer } from './stream-framer.js';
+import type { TcpStream } from './tcp-stream.js';
+
+/** The application protocol a flow is pinned to, and its per-flow state. */
+export interface FlowApp {
+  dissector: Dissector;
+  index: number;
+  state: unknown;
+  /** TCP: per direction (0 client->server, 1 server->client) */
+  streams: [TcpStream, TcpStream] | null;
+  framers: [StreamFramer, StreamFramer] | null;
+  disabled: boolean;
+}
+
+export class Flow {
+  /** 1, 2, 3... in order of first packet: deterministic for a given capture */
+  readonly id: number;
+  readonly proto: number;
+  readonly ipVersion: 4 | 6;
+  readonly clientIp4: number;
+  readonly serverIp4: number;
+  readonly clientIp6: string;
+  readonly serverIp6: string;
+  readonly clientPort: number;
+  readonly serverPort: number;
+  readonly firstTs: number;
+  lastTs: number;
+  packets0 = 0;
+  packets1 = 0;
+  bytes0 = 0;
+  bytes1 = 0;
+  /** TCP flags seen per direction (OR of all) */
+  flags0 = 0;
+  flags1 = 0;
+  /** capture time the connection closed (FIN both ways or RST); 0 while open */
+  closedTs = 0;
+  /** the first packet had no SYN: the capture started mid-connection */
+  midstream = false;
+  app: FlowApp | null = null;
+  /** probing for an application protocol on an unbound port: payload packets left to try */
+  probesLeft = 0;
+  /** next flow in the same hash bucket */
+  nextInBucket: Flow | null = null;
+  /** free for analyzers: per-flow state they keep (by analyzer name) */
+  readonly notes: Record<string, unknown> = {};
+
+  constructor(id: number, proto: number, version: 4 | 6, cIp4: number, sIp4: number, cIp6: string, sIp6: string, cPort: number, sPort: number, ts: number) {
+    this.id = id;
+    this.proto = proto;
+    this.ipVersion = version;
+    this.clientIp4 = cIp4;
+    this.serverIp4 = sIp4;
+    this.clientIp6 = cIp6;
+    this.serverIp6 = sIp6;
+    this.clientPort = cPort;
+    this.serverPort = sPort;
+    this.firstTs = ts;
+    this.lastTs = ts;
+  }
+
+  get clientIp(): string {
+    return this.ipVersion === 4 ? ipv4ToString(this.clientIp4) : this.clientIp6;
+  }
+
+  get serverIp(): string {
+    return this.ipVersion === 4 ? ipv4ToString(this.serverIp4) : this.serverIp6;
+  }
+
+  get packets(): number {
+    return this.packets0 + this.packets1;
+  }
+
+  /** "tcp 10.0.0.1:49152 > 10.0.0.2:502" — for logs and goldens */
+  describe(): string {
+    const p = this.proto === 6 ? 'tcp' : this.proto === 17 ? 'udp' : this.proto === 1 ? 'icmp' : this.proto === 58 ? 'icmpv6' : `ip-proto-${this.proto}`;
+    const port = (n: number) => (this.proto === 6 || this.proto === 17 ? `:${n}` : '');
+    const ip = (s: string) => (this.ipVersion === 6 ? `[${s}]` : s);
+    return `${p} ${ip(this.clientIp)}${port(this.clientPort)} > ${ip(this.serverIp)}${port(this.serverPort)}`;
+  }
+
+  count(dir: Direction, bytes: number, ts: number): void {
+    if (dir === 0) { this.packets0++; this.bytes0 += bytes; } else { this.packets1++; this.bytes1 += bytes; }
+    if (ts > this.lastTs) this.lastTs = ts;
+  }
+}

@@ -1,0 +1,261 @@
+// The one pipeline: packet batches -> decode (layers) -> flows (TCP reassembly, application
+// dissectors) -> analyzers. `otsensor replay`, `otsensor run` and the golden tests all run this.
+// The per-packet path is synchronous and allocation-free until an application dissector runs.
+import type { Analyzer } from './analyzers/analyzer.js';
+import { ANOMALIES, type AnomalyId } from './decode/anomalies.js';
+import { Decoder } from './decode/decoder.js';
+import { Packet, TCP_ACK, TCP_FIN, TCP_SYN } from './decode/packet.js';
+import type { Registry } from './decode/registry.js';
+import { type DatagramDissector, type Direction, type Pdu, type PduSink, type StreamDissector, T_TCP_PORT, T_UDP_PORT } from './decode/types.js';
+import type { Flow, FlowApp } from './flows/flow.js';
+import { DEFAULT_MAX_FLOWS, DEFAULT_TIMEOUTS, FlowTable, type FlowTimeouts } from './flows/flow-table.js';
+import { StreamFramer } from './flows/stream-framer.js';
+import { TcpStream } from './flows/tcp-stream.js';
+import type { PacketBatch } from './sources/source.js';
+
+export interface SensorOptions {
+  registry: Registry;
+  analyzers?: Analyzer[];
+  timeouts?: FlowTimeouts;
+  maxFlows?: number;
+  /** payload packets to try probes on, for flows on ports no protocol is bound to */
+  probePackets?: number;
+}
+
+export interface IngestStats {
+  packets: number;
+  /** bytes on the wire (original lengths) */
+  bytes: number;
+  capturedBytes: number;
+  /** packets whose link layer decoded */
+  decoded: number;
+  /** packets not decoded, by the reason (anomaly id) */
+  skipped: Record<string, number>;
+  /** PDUs decoded per protocol id (each layer of each packet, and each application PDU) */
+  protocols: Record<string, number>;
+  anomalies: Record<string, number>;
+  flows: { created: number; active: number };
+  firstTs: number | null;
+  lastTs: number | null;
+}
+
+const FRAG_SWEEP_US = 1e6;
+
+export class Sensor {
+  readonly decoder: Decoder;
+  readonly flows: FlowTable;
+  private readonly pkt = new Packet();
+  private readonly analyzers: Analyzer[];
+  private readonly packetAnalyzers: Analyzer[];
+  private readonly appPdus: Float64Array;
+  private packets = 0;
+  private bytes = 0;
+  private capturedBytes = 0;
+  private decoded = 0;
+  private readonly skipped = new Map<string, number>();
+  private firstTs = NaN;
+  private lastTs = NaN;
+  private lastFragSweep = 0;
+  private readonly probePackets: number;
+  private readonly l2Sink: PduSink;
+
+  constructor(private readonly opts: SensorOptions) {
+    this.decoder = new Decoder(opts.registry);
+    this.analyzers = opts.analyzers ?? [];
+    this.packetAnalyzers = this.analyzers.filter((a) => a.packet);
+    this.appPdus = new Float64Array(opts.registry.dissectors.length);
+    this.probePackets = opts.probePackets ?? 4;
+    this.flows = new FlowTable(opts.registry, {
+      flowStart: (f) => this.flowStart(f),
+      flowEnd: (f) => this.flowEnd(f),
+    }, opts.timeouts ?? DEFAULT_TIMEOUTS, opts.maxFlows ?? DEFAULT_MAX_FLOWS);
+    this.l2Sink = this.sinkFor(null, 0);
+  }
+
+  ingest(batch: PacketBatch): void {
+    const pkt = this.pkt;
+    const { buf, off, len, origLen, ts, linkType } = batch;
+    for (let i = 0; i < batch.count; i++) {
+      pkt.reset(buf, off[i]!, len[i]!, origLen[i]!, ts[i]!, linkType[i]!);
+      this.process(pkt);
+    }
+  }
+
+  /** End of input: ends every flow (flushing held TCP data) and tells the analyzers. */
+  finish(): void {
+    this.flows.flushAll();
+    for (const a of this.analyzers) a.finish?.();
+  }
+
+  /** Counts an anomaly that is not tied to a packet (e.g. a damaged capture file). */
+  countAnomaly(id: AnomalyId): void {
+    this.decoder.count(id);
+  }
+
+  stats(): IngestStats {
+    const reg = this.opts.registry;
+    const protocols: Record<string, number> = {};
+    reg.dissectors.forEach((d, i) => {
+      const n = this.decoder.counters.perDissector[i]! + this.appPdus[i]!;
+      if (n > 0) protocols[d.id] = n;
+    });
+    const anomalies: Record<string, number> = {};
+    for (const id of Object.keys(ANOMALIES) as AnomalyId[]) {
+      const n = this.decoder.counters.anomalies.get(id);
+      if (n) anomalies[id] = n;
+    }
+    return {
+      packets: this.packets, bytes: this.bytes, capturedBytes: this.capturedBytes, decoded: this.decoded,
+      skipped: Object.fromEntries(this.skipped), protocols, anomalies,
+      flows: { created: this.flows.created, active: this.flows.active },
+      firstTs: Number.isNaN(this.firstTs) ? null : this.firstTs,
+      lastTs: Number.isNaN(this.lastTs) ? null : this.lastTs,
+    };
+  }
+
+  private process(pkt: Packet): void {
+    this.packets++;
+    this.bytes += pkt.origLen;
+    this.capturedBytes += pkt.len;
+    const ts = pkt.ts;
+    if (!(ts >= this.firstTs)) this.firstTs = ts; // also replaces the initial NaN
+    if (!(ts <= this.lastTs)) this.lastTs = ts;
+    this.decoder.decode(pkt);
+    if (pkt.srcMacOff >= 0 || pkt.ethertype !== 0) {
+      this.decoded++;
+    } else {
+      const why = pkt.anomalies[0] ?? 'no_link_layer';
+      this.skipped.set(why, (this.skipped.get(why) ?? 0) + 1);
+    }
+    if (ts - this.lastFragSweep > FRAG_SWEEP_US) {
+      this.lastFragSweep = ts;
+      this.decoder.expire(ts, pkt);
+    }
+    let flow: Flow | null = null;
+    let dir: Direction = 0;
+    const proto = pkt.ipProto;
+    if (pkt.ipVersion !== 0 && proto >= 0 && ((proto !== 6 && proto !== 17) || pkt.payloadEnd > 0)) {
+      flow = this.flows.lookup(pkt);
+      dir = this.flows.dir;
+      if (flow) {
+        flow.count(dir, pkt.origLen, ts);
+        if (flow.app !== null || flow.probesLeft > 0) this.application(pkt, flow, dir);
+      } else if (this.flows.full) {
+        this.decoder.anomaly(pkt, 'flow.table_full');
+      }
+    } else if (pkt.appIndex >= 0) {
+      this.linkApplication(pkt);
+    }
+    const pa = this.packetAnalyzers;
+    for (let i = 0; i < pa.length; i++) pa[i]!.packet!(pkt, flow, dir);
+  }
+
+  private flowStart(f: Flow): void {
+    const reg = this.opts.registry;
+    if (f.proto === 6 || f.proto === 17) {
+      const table = reg.tables[f.proto === 6 ? T_TCP_PORT : T_UDP_PORT]!;
+      let idx = table[f.serverPort]!;
+      if (idx < 0) idx = table[f.clientPort]!; // e.g. BACnet answering from 47808 to an ephemeral port
+      if (idx >= 0) this.attach(f, idx);
+      else if (reg.probing.length > 0) f.probesLeft = this.probePackets;
+    }
+    for (const a of this.analyzers) a.flowStart?.(f);
+  }
+
+  private flowEnd(f: Flow): void {
+    if (f.app?.streams) {
+      f.app.streams[0].flush();
+      f.app.streams[1].flush();
+    }
+    for (const a of this.analyzers) a.flowEnd?.(f);
+  }
+
+  private attach(f: Flow, idx: number): void {
+    const d = this.opts.registry.dissectors[idx]!;
+    if (d.kind === 'layer') return;
+    if ((f.proto === 6) !== (d.kind === 'stream')) return;
+    const state = d.newState?.();
+    const app: FlowApp = { dissector: d, index: idx, state, streams: null, framers: null, disabled: false };
+    if (d.kind === 'stream') {
+      const raise = (id: AnomalyId) => this.decoder.count(id);
+      const onException = () => this.exception(app);
+      const framers: [StreamFramer, StreamFramer] = [
+        new StreamFramer(d as StreamDissector<unknown>, 0, state, this.sinkFor(f, 0), onException),
+        new StreamFramer(d as StreamDissector<unknown>, 1, state, this.sinkFor(f, 1), onException),
+      ];
+      app.framers = framers;
+      app.streams = [new TcpStream(framers[0], raise), new TcpStream(framers[1], raise)];
+    }
+    f.app = app;
+    f.probesLeft = 0;
+  }
+
+  private application(pkt: Packet, f: Flow, dir: Direction): void {
+    const payload = pkt.payloadEnd > pkt.payloadOff ? pkt.buf.subarray(pkt.payloadOff, pkt.payloadEnd) : null;
+    if (f.app === null) {
+      if (payload) this.probe(f, payload, dir);
+      if (f.app === null) return;
+    }
+    const app = f.app;
+    if (app.disabled) return;
+    try {
+      if (app.streams) {
+        const flags = pkt.tcpFlags;
+        app.streams[dir].segment(pkt.seq, (flags & TCP_SYN) !== 0, (flags & TCP_FIN) !== 0, payload ?? EMPTY, pkt.ts);
+        if (flags & TCP_ACK) app.streams[dir === 0 ? 1 : 0].acked(pkt.ack);
+      } else if (payload) {
+        (app.dissector as DatagramDissector<unknown>).decode(payload, dir, app.state, this.sinkFor(f, dir));
+      }
+    } catch {
+      this.exception(app);
+    }
+  }
+
+  /** Unbound port: ask each probing dissector whether this payload is theirs; pin the first "yes". */
+  private probe(f: Flow, payload: Buffer, dir: Direction): void {
+    f.probesLeft--;
+    const reg = this.opts.registry;
+    const wantStream = f.proto === 6;
+    for (const idx of reg.probing) {
+      const d = reg.dissectors[idx]!;
+      if (d.kind === 'layer' || (d.kind === 'stream') !== wantStream) continue;
+      let r: string;
+      try { r = d.probe!(payload, dir); } catch { r = 'no'; }
+      if (r === 'yes') {
+        this.attach(f, idx);
+        return;
+      }
+    }
+  }
+
+  private linkApplication(pkt: Packet): void {
+    const d = this.opts.registry.dissectors[pkt.appIndex]!;
+    if (d.kind !== 'datagram') return;
+    try {
+      d.decode(pkt.buf.subarray(pkt.appOff, pkt.appEnd), 0, undefined, this.l2Sink);
+    } catch {
+      this.decoder.anomaly(pkt, 'decode.exception');
+    }
+  }
+
+  private exception(app: FlowApp): void {
+    app.disabled = true;
+    if (app.framers) app.framers[0].disabled = app.framers[1].disabled = true;
+    this.decoder.count('decode.exception');
+    this.decoder.counters.exceptions.set(app.dissector.id, (this.decoder.counters.exceptions.get(app.dissector.id) ?? 0) + 1);
+  }
+
+  private sinkFor(flow: Flow | null, dir: Direction): PduSink {
+    const analyzers = this.analyzers.filter((a) => a.pdu);
+    return {
+      pdu: (p: Pdu) => {
+        const idx = this.opts.registry.indexOf(p.proto);
+        if (idx >= 0) this.appPdus[idx]!++;
+        for (const a of analyzers) a.pdu!(p, flow, dir, this.pkt.ts);
+      },
+      anomaly: (id: AnomalyId) => this.decoder.count(id),
+    };
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
