@@ -12,6 +12,16 @@ import { Throttle } from './auth/throttle.js';
 import { DEFAULT_LISTEN, formatUrl, parseListen } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { VERSION } from './version.js';
+import { Ingest } from './ingest.js';
+import { createSensor } from './pipeline.js';
+import type { Speed } from './sources/pacing.js';
+import { type LiveMethod, openLiveSource } from './sources/live.js';
+import { IngestRuns } from './store/ingest-runs.js';
+
+/** What the daemon ingests while it serves: capture files, or a live interface. */
+export type IngestSpec =
+  | { files: string[]; speed?: Speed; loops?: number }
+  | { interface: string; bpf?: string | null; method?: LiveMethod };
 
 export interface DaemonOptions {
   dataDir: string;
@@ -22,6 +32,8 @@ export interface DaemonOptions {
   tlsCert?: string;
   tlsKey?: string;
   log?: Logger;
+  /** captures to replay or an interface to sniff while serving; none by default */
+  ingest?: IngestSpec | null;
 }
 
 export interface Daemon {
@@ -29,6 +41,8 @@ export interface Daemon {
   urls: { https: string | null; http: string | null };
   /** PEM of the certificate served (for clients that verify it). */
   certificate: string | null;
+  /** the ingest running in the background, if any; resolves when it ends */
+  ingestDone: Promise<void> | null;
   close(): Promise<void>;
 }
 
@@ -44,19 +58,25 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   let state: HealthReport['status'] = 'starting';
   const servers: Server[] = [];
   let flushTimer: NodeJS.Timeout | undefined;
+  const stopIngest = new AbortController();
+  let ingestDone: Promise<void> | null = null;
   const closeAll = async () => {
     state = 'stopping';
     if (flushTimer) clearInterval(flushTimer);
+    stopIngest.abort();
+    await ingestDone;
     await Promise.all(servers.map((s) => stopServer(s)));
     appliance.close(); // final flush of coalesced token usage, then the database
   };
 
   try {
+    const background = opts.ingest ? startIngest(opts.ingest, appliance, log, stopIngest.signal) : null;
+    ingestDone = background?.done ?? null;
     const throttle = new Throttle();
     const guard = new LoginGuard(appliance.users, appliance.audit, throttle, appliance.config);
     const app = buildApp({
       users: appliance.users, tokens: appliance.tokens, guard, throttle, config: appliance.config, log,
-      health: () => ({ status: state, version: VERSION, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), ingest: { state: 'idle' } }),
+      health: () => ({ status: state, version: VERSION, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), ingest: background?.health() ?? { state: 'idle' } }),
     });
     const flushMs = appliance.config.data.settings.tokens.usageFlushSeconds * 1000;
     flushTimer = setInterval(() => {
@@ -83,11 +103,43 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }
     state = 'ready';
     log.info({ ...urls, dataDir: opts.dataDir, version: VERSION }, 'otsensor ready');
-    return { appliance, urls, certificate, close: closeAll };
+    return { appliance, urls, certificate, ingestDone, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;
   }
+}
+
+function startIngest(spec: IngestSpec, appliance: Appliance, log: Logger, signal: AbortSignal) {
+  const sensor = createSensor();
+  const live = 'interface' in spec;
+  const ingest = live
+    ? new Ingest(sensor, { live: { name: `interface:${spec.interface}`, open: () => openLiveSource(spec.interface, spec.bpf ?? null, spec.method) }, signal })
+    : new Ingest(sensor, { files: spec.files, speed: spec.speed, loops: spec.loops, signal, chunkSize: 256 * 1024 });
+  const sources = live ? [`interface:${spec.interface}`] : spec.files;
+  const runs = new IngestRuns(appliance.db);
+  const runId = runs.start(live ? 'live' : 'replay', sources);
+  let error: string | null = null;
+  log.info({ sources }, live ? 'live capture started' : 'replay started');
+  const done = ingest.run().then((report) => {
+    runs.finish(runId, report);
+    error = report.files.map((f) => f.error && `${f.path}: at byte ${f.error.offset}: ${f.error.reason}`).filter(Boolean).join('; ') || null;
+    log.info({ packets: report.totals.packets, seconds: report.totals.seconds, flows: report.flows.created, error }, 'ingest finished');
+  }, (err: unknown) => {
+    error = (err as Error).message;
+    log.error({ err }, 'ingest failed');
+  });
+  const health = () => {
+    const p = ingest.progress();
+    const st = sensor.stats();
+    return {
+      state: p.state, sources, packets: p.packets, bytes: p.bytes, packetsPerSecond: Math.round(p.packetsPerSecond),
+      fraction: p.fraction, etaSeconds: p.etaSeconds, flows: st.flows,
+      anomalies: Object.values(st.anomalies).reduce((a, b) => a + b, 0),
+      captureTime: st.lastTs === null ? null : Math.floor(st.lastTs / 1000), error,
+    };
+  };
+  return { done, health };
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {

@@ -7,7 +7,10 @@ import { paced, type Speed } from './sources/pacing.js';
 import type { CaptureError, PacketSource } from './sources/source.js';
 
 export interface IngestOptions {
-  files: string[];
+  /** capture files, merged in timestamp order */
+  files?: string[];
+  /** a live source instead of files (played once; pacing and loops do not apply) */
+  live?: { name: string; open: () => Promise<PacketSource> };
   speed?: Speed;
   /** how many times to play the files; Infinity = until stopped */
   loops?: number;
@@ -22,6 +25,8 @@ export interface FileReport {
   linkTypes: number[];
   packets: number;
   bytes: number;
+  /** live capture: packets the kernel or library dropped (null when unknown or for files) */
+  dropped: number | null;
   error: { offset: number; reason: string; kind: CaptureError['kind'] } | null;
 }
 
@@ -44,7 +49,7 @@ export interface IngestProgress {
 export class Ingest {
   state: IngestProgress['state'] = 'idle';
   private readonly files: FileReport[];
-  private sources: FileSource[] = [];
+  private sources: PacketSource[] = [];
   private started = 0;
   private finished = 0;
   private packets = 0;
@@ -53,8 +58,9 @@ export class Ingest {
   private readonly loops: number;
 
   constructor(private readonly sensor: Sensor, private readonly opts: IngestOptions) {
-    this.files = opts.files.map((path) => ({ path, format: null, gzip: false, linkTypes: [], packets: 0, bytes: 0, error: null }));
-    this.loops = opts.loops ?? 1;
+    const names = opts.live ? [opts.live.name] : opts.files ?? [];
+    this.files = names.map((path) => ({ path, format: null, gzip: false, linkTypes: [], packets: 0, bytes: 0, dropped: null, error: null }));
+    this.loops = opts.live ? 1 : opts.loops ?? 1;
   }
 
   /** Reads everything (or until aborted), then ends the sensor's flows. */
@@ -63,9 +69,12 @@ export class Ingest {
     this.started = performance.now();
     let shift = 0;
     for (let loop = 0; loop < this.loops && !this.opts.signal?.aborted; loop++) {
-      this.sources = this.opts.files.map((f) => new FileSource(f, this.opts.chunkSize));
+      this.sources = this.opts.live ? [await this.opts.live.open()] : (this.opts.files ?? []).map((f) => new FileSource(f, this.opts.chunkSize));
+      const stopLive = () => { void this.sources[0]?.close(); };
+      if (this.opts.live) this.opts.signal?.addEventListener('abort', stopLive, { once: true });
       let first = NaN, last = NaN;
-      for await (const { batch, source } of paced(mergeByTime(this.sources as PacketSource[]), this.opts.speed ?? 'max', this.opts.signal)) {
+      const speed = this.opts.live ? 'max' : this.opts.speed ?? 'max';
+      for await (const { batch, source } of paced(mergeByTime(this.sources), speed, this.opts.signal)) {
         const ts = batch.ts;
         if (Number.isNaN(first)) first = ts[0]!;
         if (shift !== 0) for (let i = 0; i < batch.count; i++) ts[i]! += shift;
@@ -94,8 +103,9 @@ export class Ingest {
 
   progress(): IngestProgress {
     const seconds = ((this.finished || performance.now()) - this.started) / 1000;
-    const read = this.sources.reduce((n, s) => n + s.fileBytesRead, 0);
-    const size = this.sources.reduce((n, s) => n + s.fileSize, 0);
+    const files = this.sources.filter((s): s is FileSource => s instanceof FileSource);
+    const read = files.reduce((n, s) => n + s.fileBytesRead, 0);
+    const size = files.reduce((n, s) => n + s.fileSize, 0);
     let fraction: number | null = null;
     if (Number.isFinite(this.loops) && size > 0) fraction = Math.min(1, (this.loopsDone + read / size) / this.loops);
     if (this.state === 'done') fraction = 1;
@@ -119,14 +129,15 @@ export class Ingest {
     return this.files.some((f) => f.error?.kind === 'unreadable');
   }
 
-  private recordSource(s: FileSource, i: number): void {
+  private recordSource(s: PacketSource, i: number): void {
     const f = this.files[i]!;
+    f.dropped = s.dropped;
     f.format = s.error?.kind === 'unreadable' ? null : s.info.format;
     f.gzip = s.info.gzip;
     f.linkTypes = s.info.linkTypes;
     if (s.error && !f.error) {
       f.error = { offset: s.error.offset, reason: s.error.reason, kind: s.error.kind };
-      if (s.error.kind !== 'unreadable') this.sensor.countAnomaly(s.error.kind === 'truncated' ? 'capture.truncated' : 'capture.corrupt');
+      if (s.error.kind !== 'unreadable' && s.info.format !== 'live') this.sensor.countAnomaly(s.error.kind === 'truncated' ? 'capture.truncated' : 'capture.corrupt');
     }
   }
 }
