@@ -184,7 +184,8 @@ export class Sensor {
         new StreamFramer(d as StreamDissector<unknown>, 1, state, this.sinkFor(f, 1), onException),
       ];
       app.framers = framers;
-      app.streams = [new TcpStream(framers[0], raise), new TcpStream(framers[1], raise)];
+      // A flow pinned after its handshake (by a probe) still starts each direction at its first byte.
+      app.streams = [new TcpStream(framers[0], raise, f.isn0), new TcpStream(framers[1], raise, f.isn1)];
     }
     f.app = app;
     f.probesLeft = 0;

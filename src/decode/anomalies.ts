@@ -17,7 +17,7 @@ export const ANOMALIES = {
   'ipv4.truncated': 'IPv4 packet shorter than its header',
   'ipv4.bad_version': 'IPv4 header with a version other than 4',
   'ipv4.bad_ihl': 'IPv4 header length below 20 bytes or beyond the packet',
-  'ipv4.total_length_exceeds_frame': 'IPv4 total length larger than the captured frame (decoded up to the frame end)',
+  'ipv4.total_length_exceeds_frame': 'IPv4 total length larger than the whole captured frame (not a snap-length cut)',
   'ipv4.total_length_too_small': 'IPv4 total length smaller than its header',
   'ipv4.frag_overlap': 'IPv4 fragments overlap (first copy kept)',
   'ipv4.frag_timeout': 'IPv4 fragments never completed within the reassembly timeout',

@@ -5,7 +5,7 @@ import type { AnomalyId } from './anomalies.js';
 import { FragmentReassembler } from './ip-reassembly.js';
 import type { Packet } from './packet.js';
 import type { Registry } from './registry.js';
-import { DONE, type DecodeContext, type LayerDissector, T_LINKTYPE } from './types.js';
+import { DONE, type DecodeContext, type LayerDissector, REJECT, T_LINKTYPE } from './types.js';
 
 export interface DecodeCounters {
   /** PDUs (layers) decoded, by dissector index */
@@ -70,8 +70,9 @@ export class Decoder implements DecodeContext {
           pkt.appEnd = end;
           return;
         }
-        per[idx]!++;
         const t = d.decode(pkt, off, end, this);
+        if (t === REJECT) return;
+        per[idx]!++;
         if (t === DONE) return;
         idx = tables[t]![pkt.nextValue]!;
         if (idx < 0) return;

@@ -11,8 +11,10 @@ export const T_IP_PROTO = 2;
 export const T_TCP_PORT = 3;
 export const T_UDP_PORT = 4;
 export const TABLE_SIZE: readonly number[] = [65536, 65536, 256, 65536, 65536];
-/** A layer's decode returns this when there is no next layer to dispatch. */
+/** A layer's decode returns this when it decoded and there is no next layer to dispatch. */
 export const DONE = -1;
+/** ...and this when its header is malformed: the layer is not counted, nothing above it is decoded. */
+export const REJECT = -2;
 
 export interface Binding {
   table: TableName;
@@ -29,8 +31,8 @@ export interface DecodeContext {
 /**
  * A link, network or transport layer (Ethernet, VLAN, IPv4, TCP, ...). `decode` reads
  * `pkt.buf[off, end)`, fills its fields of `pkt`, and returns the index of the table that selects the
- * next layer (setting pkt.nextValue/nextOff/nextEnd) or DONE. It never throws on malformed input:
- * it raises an anomaly and returns DONE. It may keep views into the buffer only inside `pkt`.
+ * next layer (setting pkt.nextValue/nextOff/nextEnd), DONE, or REJECT. It never throws on malformed
+ * input: it raises an anomaly and returns REJECT. It may keep views into the buffer only inside `pkt`.
  */
 export interface LayerDissector {
   readonly id: string;

@@ -1,6 +1,6 @@
 // ARP (RFC 826): hardware/protocol types and lengths, operation, sender and target addresses.
 // The inventory reads sender MAC/IP pairs from pkt.arpOff; nothing is copied here.
-import { DONE, type LayerDissector } from '../decode/types.js';
+import { DONE, type LayerDissector, REJECT } from '../decode/types.js';
 
 export const arp: LayerDissector = {
   id: 'arp',
@@ -11,7 +11,7 @@ export const arp: LayerDissector = {
     const b = pkt.buf;
     if (end - off < 8 || end - off < 8 + 2 * (b[off + 4]! + b[off + 5]!)) {
       ctx.anomaly(pkt, 'arp.truncated');
-      return DONE;
+      return REJECT;
     }
     pkt.arpOp = (b[off + 6]! << 8) | b[off + 7]!;
     pkt.arpOff = off;

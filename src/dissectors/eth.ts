@@ -1,6 +1,6 @@
 // Ethernet II (IEEE 802.3 clause 3.1.1): destination, source, EtherType. Frames with a length
 // field (< 0x0600) are 802.3/LLC; their payload is handed to no layer yet.
-import { DONE, type LayerDissector, T_ETHERTYPE } from '../decode/types.js';
+import { DONE, type LayerDissector, REJECT, T_ETHERTYPE } from '../decode/types.js';
 
 export const eth: LayerDissector = {
   id: 'eth',
@@ -10,7 +10,7 @@ export const eth: LayerDissector = {
   decode(pkt, off, end, ctx) {
     if (end - off < 14) {
       ctx.anomaly(pkt, 'eth.truncated');
-      return DONE;
+      return REJECT;
     }
     const b = pkt.buf;
     pkt.dstMacOff = off;

@@ -1,5 +1,5 @@
 // ICMP (RFC 792) and ICMPv6 (RFC 4443 §2.1): type and code; the body is left to analyzers.
-import { DONE, type LayerDissector } from '../decode/types.js';
+import { DONE, type LayerDissector, REJECT } from '../decode/types.js';
 
 export const icmp: LayerDissector = {
   id: 'icmp',
@@ -9,7 +9,7 @@ export const icmp: LayerDissector = {
   decode(pkt, off, end, ctx) {
     if (end - off < 4) {
       ctx.anomaly(pkt, 'icmp.truncated');
-      return DONE;
+      return REJECT;
     }
     pkt.l4Off = off;
     pkt.icmpType = pkt.buf[off]!;
@@ -28,7 +28,7 @@ export const icmpv6: LayerDissector = {
   decode(pkt, off, end, ctx) {
     if (end - off < 4) {
       ctx.anomaly(pkt, 'icmpv6.truncated');
-      return DONE;
+      return REJECT;
     }
     pkt.l4Off = off;
     pkt.icmpType = pkt.buf[off]!;

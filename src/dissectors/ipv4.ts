@@ -1,6 +1,6 @@
 // IPv4 (RFC 791 §3.1): header checks, addresses, protocol, and fragments handed to bounded
 // reassembly (RFC 815) so the transport layer sees whole datagrams.
-import { DONE, type LayerDissector, T_IP_PROTO } from '../decode/types.js';
+import { DONE, type LayerDissector, REJECT, T_IP_PROTO } from '../decode/types.js';
 
 export const ipv4: LayerDissector = {
   id: 'ipv4',
@@ -12,27 +12,31 @@ export const ipv4: LayerDissector = {
     const b = pkt.buf;
     if (end - off < 20) {
       ctx.anomaly(pkt, 'ipv4.truncated');
-      return DONE;
+      return REJECT;
     }
     const vihl = b[off]!;
     if (vihl >> 4 !== 4) {
       ctx.anomaly(pkt, 'ipv4.bad_version');
-      return DONE;
+      return REJECT;
     }
     const ihl = (vihl & 0x0f) * 4;
     if (ihl < 20 || off + ihl > end) {
       ctx.anomaly(pkt, 'ipv4.bad_ihl');
-      return DONE;
+      return REJECT;
     }
     const total = (b[off + 2]! << 8) | b[off + 3]!;
     if (total < ihl) {
       ctx.anomaly(pkt, 'ipv4.total_length_too_small');
-      return DONE;
+      return REJECT;
     }
     let payloadEnd = off + total; // trims Ethernet padding
     if (payloadEnd > end) {
-      // A snap length cuts packets legitimately; only a whole frame that is too short is malformed.
-      if (pkt.len >= pkt.origLen) ctx.anomaly(pkt, 'ipv4.total_length_exceeds_frame');
+      // A snap length cuts packets legitimately; a whole frame shorter than the header claims is
+      // malformed, and its bytes past the frame are not this header's to interpret.
+      if (pkt.len >= pkt.origLen) {
+        ctx.anomaly(pkt, 'ipv4.total_length_exceeds_frame');
+        return REJECT;
+      }
       payloadEnd = end;
     }
     pkt.ipVersion = 4;

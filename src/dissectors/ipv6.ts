@@ -1,6 +1,6 @@
 // IPv6 (RFC 8200 §3, §4): fixed header, then the extension-header chain (hop-by-hop, routing,
 // fragment, destination options, AH) up to the upper-layer protocol. Fragments go to reassembly.
-import { DONE, type LayerDissector, T_IP_PROTO } from '../decode/types.js';
+import { DONE, type LayerDissector, REJECT, T_IP_PROTO } from '../decode/types.js';
 import { ipv6ToString } from '../decode/packet.js';
 
 const HOP_BY_HOP = 0;
@@ -23,18 +23,21 @@ export const ipv6: LayerDissector = {
     const b = pkt.buf;
     if (end - off < 40) {
       ctx.anomaly(pkt, 'ipv6.truncated');
-      return DONE;
+      return REJECT;
     }
     if (b[off]! >> 4 !== 6) {
       ctx.anomaly(pkt, 'ipv6.bad_version');
-      return DONE;
+      return REJECT;
     }
     const plen = (b[off + 4]! << 8) | b[off + 5]!;
     let payloadEnd = end;
     if (plen > 0) { // 0 = jumbogram: the payload runs to the frame end
       payloadEnd = off + 40 + plen;
       if (payloadEnd > end) {
-        if (pkt.len >= pkt.origLen) ctx.anomaly(pkt, 'ipv6.payload_length_exceeds_frame');
+        if (pkt.len >= pkt.origLen) {
+          ctx.anomaly(pkt, 'ipv6.payload_length_exceeds_frame');
+          return REJECT;
+        }
         payloadEnd = end;
       }
     }
@@ -48,11 +51,11 @@ export const ipv6: LayerDissector = {
       if (next !== HOP_BY_HOP && next !== ROUTING && next !== FRAGMENT && next !== DEST_OPTS && next !== AH && next !== MOBILITY) break;
       if (n === MAX_EXT) {
         ctx.anomaly(pkt, 'ipv6.too_many_ext_headers');
-        return DONE;
+        return REJECT;
       }
       if (payloadEnd - p < 8) {
         ctx.anomaly(pkt, 'ipv6.ext_header_truncated');
-        return DONE;
+        return REJECT;
       }
       if (next === FRAGMENT) {
         const word = (b[p + 2]! << 8) | b[p + 3]!;
@@ -74,7 +77,7 @@ export const ipv6: LayerDissector = {
       const len = next === AH ? (b[p + 1]! + 2) * 4 : (b[p + 1]! + 1) * 8;
       if (p + len > payloadEnd) {
         ctx.anomaly(pkt, 'ipv6.ext_header_truncated');
-        return DONE;
+        return REJECT;
       }
       next = b[p]!;
       p += len;

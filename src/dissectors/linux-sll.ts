@@ -1,6 +1,6 @@
 // Linux cooked capture headers (tcpdump's `-i any`): SLL v1 (LINKTYPE 113, 16 bytes) and SLL2
 // (LINKTYPE 276, 20 bytes). Protocol 1/4 mean 802.3/802.2 frames without an EtherType; others are one.
-import { DONE, type LayerDissector, T_ETHERTYPE } from '../decode/types.js';
+import { DONE, type LayerDissector, REJECT, T_ETHERTYPE } from '../decode/types.js';
 
 const ARPHRD_ETHER = 1;
 
@@ -15,7 +15,7 @@ export const sll: LayerDissector = {
     const hdr = v2 ? 20 : 16;
     if (end - off < hdr) {
       ctx.anomaly(pkt, 'sll.truncated');
-      return DONE;
+      return REJECT;
     }
     const hatype = v2 ? (b[off + 8]! << 8) | b[off + 9]! : (b[off + 2]! << 8) | b[off + 3]!;
     const addrLen = v2 ? b[off + 11]! : (b[off + 4]! << 8) | b[off + 5]!;

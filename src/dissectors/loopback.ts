@@ -1,7 +1,7 @@
 // Links without an Ethernet header. BSD loopback: NULL (LINKTYPE 0, address family in the writer's
 // byte order) and LOOP (108, network order); AF_INET is 2, AF_INET6 is 10/24/28/30 by OS. Raw IP:
 // LINKTYPE 101 (version from the first nibble), 228 (IPv4), 229 (IPv6).
-import { DONE, type LayerDissector, T_ETHERTYPE } from '../decode/types.js';
+import { DONE, type LayerDissector, REJECT, T_ETHERTYPE } from '../decode/types.js';
 
 const IPV4 = 0x0800;
 const IPV6 = 0x86dd;
@@ -20,14 +20,14 @@ export const nullLoopback: LayerDissector = {
   decode(pkt, off, end, ctx) {
     if (end - off < 4) {
       ctx.anomaly(pkt, 'null.truncated');
-      return DONE;
+      return REJECT;
     }
     const be = pkt.buf.readUInt32BE(off);
     // NULL is in the capturing host's byte order: the small value is the right reading.
     const type = pkt.linkType === 108 ? family(be) : family(be) || family(pkt.buf.readUInt32LE(off));
     if (!type) {
       ctx.anomaly(pkt, 'null.unknown_family');
-      return DONE;
+      return REJECT;
     }
     pkt.ethertype = type;
     pkt.nextValue = type;
@@ -50,7 +50,7 @@ export const rawIp: LayerDissector = {
     }
     if (!type) {
       ctx.anomaly(pkt, 'raw.unknown_version');
-      return DONE;
+      return REJECT;
     }
     pkt.ethertype = type;
     pkt.nextValue = type;

@@ -1,6 +1,6 @@
 // TCP header (RFC 9293 §3.1): ports, sequence and acknowledgment numbers, flags, data offset.
 // Stream reassembly and application framing happen in the flow stage (flows/tcp-stream.ts).
-import { DONE, type LayerDissector } from '../decode/types.js';
+import { DONE, type LayerDissector, REJECT } from '../decode/types.js';
 
 export const tcp: LayerDissector = {
   id: 'tcp',
@@ -11,12 +11,12 @@ export const tcp: LayerDissector = {
     const b = pkt.buf;
     if (end - off < 20) {
       ctx.anomaly(pkt, 'tcp.truncated');
-      return DONE;
+      return REJECT;
     }
     const dataOff = (b[off + 12]! >> 4) * 4;
     if (dataOff < 20 || off + dataOff > end) {
       ctx.anomaly(pkt, 'tcp.bad_data_offset');
-      return DONE;
+      return REJECT;
     }
     pkt.l4Off = off;
     pkt.srcPort = (b[off]! << 8) | b[off + 1]!;

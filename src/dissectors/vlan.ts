@@ -1,6 +1,6 @@
 // 802.1Q customer tags (0x8100), 802.1ad service tags (0x88a8) and the pre-standard QinQ 0x9100:
 // a 2-byte TCI (PCP, DEI, 12-bit VLAN id) then the inner EtherType. Up to four stacked tags.
-import { DONE, type LayerDissector, T_ETHERTYPE } from '../decode/types.js';
+import { DONE, type LayerDissector, REJECT, T_ETHERTYPE } from '../decode/types.js';
 
 export const vlan: LayerDissector = {
   id: 'vlan',
@@ -10,11 +10,11 @@ export const vlan: LayerDissector = {
   decode(pkt, off, end, ctx) {
     if (end - off < 4) {
       ctx.anomaly(pkt, 'vlan.truncated');
-      return DONE;
+      return REJECT;
     }
     if (pkt.vlanCount === pkt.vlans.length) {
       ctx.anomaly(pkt, 'vlan.too_many_tags');
-      return DONE;
+      return REJECT;
     }
     const b = pkt.buf;
     pkt.vlans[pkt.vlanCount++] = ((b[off]! << 8) | b[off + 1]!) & 0x0fff;

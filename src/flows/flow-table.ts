@@ -93,7 +93,7 @@ export class FlowTable {
         }
       }
     }
-    if (f && proto === 6) this.track(f, pkt.tcpFlags, pkt.ts);
+    if (f && proto === 6) this.track(f, pkt.tcpFlags, pkt.ts, pkt.seq);
     return f;
   }
 
@@ -189,8 +189,11 @@ export class FlowTable {
     return true;
   }
 
-  private track(f: Flow, flags: number, ts: number): void {
+  private track(f: Flow, flags: number, ts: number, seq: number): void {
     if (this.dir === 0) f.flags0 |= flags; else f.flags1 |= flags;
+    if (flags & TCP_SYN) {
+      if (this.dir === 0) f.isn0 = seq; else f.isn1 = seq;
+    }
     if (f.closedTs === 0 && ((flags & TCP_RST) || ((f.flags0 & TCP_FIN) && (f.flags1 & TCP_FIN)))) f.closedTs = ts;
   }
 }

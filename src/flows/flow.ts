@@ -41,6 +41,9 @@ export class Flow {
   closedTs = 0;
   /** the first packet had no SYN: the capture started mid-connection */
   midstream = false;
+  /** TCP initial sequence numbers per direction, from the SYNs; -1 when not seen */
+  isn0 = -1;
+  isn1 = -1;
   app: FlowApp | null = null;
   /** probing for an application protocol on an unbound port: payload packets left to try */
   probesLeft = 0;

@@ -23,7 +23,10 @@ export class TcpStream {
   private heldBytes = 0;
   finished = false;
 
-  constructor(private readonly receiver: StreamReceiver, private readonly raise: (id: AnomalyId) => void) {}
+  /** `isn`: the direction's SYN sequence number when the handshake was already seen, else -1. */
+  constructor(private readonly receiver: StreamReceiver, private readonly raise: (id: AnomalyId) => void, isn = -1) {
+    if (isn >= 0) this.next = (isn + 1) >>> 0;
+  }
 
   /** A segment of this direction. `data` may be a view; it is copied only when held for reordering. */
   segment(seq: number, syn: boolean, fin: boolean, data: Buffer, ts: number): void {

@@ -176,12 +176,12 @@ export class CaptureParser {
       }
       const total = this.u32(buf, pos + 4);
       if (total < 12 || total % 4 !== 0 || total > MAX_RECORD) {
-        this.fail(this.base + pos + 4, 'corrupt', `block of type 0x${type.toString(16)} has an invalid total length ${total}`);
+        this.fail(this.base + pos, 'corrupt', `block of type 0x${type.toString(16)} has an invalid total length ${total}`);
         return pos;
       }
       if (end - pos < total) break;
       if (this.u32(buf, pos + total - 4) !== total) {
-        this.fail(this.base + pos + total - 4, 'corrupt', `block of type 0x${type.toString(16)} at ${this.base + pos}: trailing length ${this.u32(buf, pos + total - 4)} differs from ${total}`);
+        this.fail(this.base + pos, 'corrupt', `block of type 0x${type.toString(16)}: trailing length ${this.u32(buf, pos + total - 4)} differs from ${total}`);
         return pos;
       }
       if (!this.block(buf, pos, type, total)) return pos;
@@ -276,7 +276,8 @@ export class CaptureParser {
   private timestamp(high: number, low: number, itf: Interface): number {
     let us: number;
     if (itf.binary) {
-      us = Math.floor(((high * 4294967296 + low) / 2 ** itf.exp) * 1e6);
+      // rare: exact with BigInt rather than a double that cannot hold the 64-bit count
+      us = Number(((BigInt(high) << 32n | BigInt(low)) * 1000000n) >> BigInt(itf.exp));
     } else if (itf.exp === 6) {
       us = high * 4294967296 + low;
     } else if (itf.exp > 6 && itf.exp <= 12) {

@@ -1,7 +1,6 @@
 // A capture file as a packet source: pcap or pcapng, gzip'd or not (detected by magic, not by name),
 // read in 1 MiB chunks so memory stays flat on any file size and back-pressure is natural.
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { CaptureParser } from './capture-parser.js';
 import type { CaptureError, CaptureInfo, PacketBatch, PacketSource } from './source.js';
@@ -36,7 +35,7 @@ export class FileSource implements PacketSource {
       await fh.read(head, 0, 2, 0);
       if (head[0] === 0x1f && head[1] === 0x8b) {
         this.info.gzip = true;
-        yield* this.readGzip(fh.fd);
+        yield* this.readGzip(fh);
       } else {
         for (;;) {
           const buf = Buffer.allocUnsafe(this.chunkSize); // each batch keeps its own buffer
@@ -57,8 +56,9 @@ export class FileSource implements PacketSource {
     }
   }
 
-  private async *readGzip(fd: number): AsyncGenerator<PacketBatch> {
-    const raw = createReadStream('', { fd, autoClose: false, start: 0, highWaterMark: this.chunkSize });
+  private async *readGzip(fh: FileHandle): AsyncGenerator<PacketBatch> {
+    // The stream reads through the handle but leaves closing it to the caller.
+    const raw = fh.createReadStream({ start: 0, autoClose: false, highWaterMark: this.chunkSize });
     raw.on('data', (c: Buffer | string) => { this.fileBytesRead += c.length; });
     const gunzip = createGunzip({ chunkSize: this.chunkSize });
     raw.pipe(gunzip);

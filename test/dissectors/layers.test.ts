@@ -61,8 +61,10 @@ describe('IPv4', () => {
   it('flags a header length below 20 and a total length beyond the frame', () => {
     expect(decodeFrame(hex(`${ETH} 08 00 44 00 00 14 00 00 00 00 40 06 00 00 0a 00 00 0a 0a 00 00 15`)).anomalies).toEqual(['ipv4.bad_ihl']);
     const long = decodeFrame(hex(`${ETH} 08 00 ${ip4(200, 17)} 04 d2 00 35 00 0c 00 00 ab cd ef 01`));
-    expect(long.anomalies).toEqual(['ipv4.total_length_exceeds_frame']); // the UDP length (12) fits what is there
-    expect(long.layers).toEqual(['eth', 'ipv4', 'udp']);
+    // rejected: bytes beyond the frame are not there to interpret, so no transport layer is read
+    expect(long.anomalies).toEqual(['ipv4.total_length_exceeds_frame']);
+    expect(long.layers).toEqual(['eth']);
+    expect(long.pkt.srcPort).toBe(0);
   });
 
   it('does not call a snap-length cut an anomaly', () => {
