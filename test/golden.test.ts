@@ -1,0 +1,74 @@
+// Golden pcap tests (architecture.md test layer 3): every capture under pcaps/ runs through the real
+// pipeline; its canonical output is compared with fixtures/golden/<same path>/. After a deliberate
+// change, `UPDATE_GOLDEN=1 npm test` rewrites them and the diff is reviewed like code. The checks that
+// must survive any regeneration are in generated-captures.test.ts (from pcaps/EXPECTED.json).
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Analyzer } from '../src/analyzers/analyzer.js';
+import type { Flow } from '../src/flows/flow.js';
+import { Ingest } from '../src/ingest.js';
+import { createSensor } from '../src/pipeline.js';
+import { ROOT } from './support/env.js';
+
+const PCAPS = join(ROOT, 'pcaps');
+const GOLDEN = join(ROOT, 'fixtures', 'golden');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+function captures(dir: string): string[] {
+  return readdirSync(dir).sort().flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return captures(p);
+    return /\.(pcap|pcapng)(\.gz)?$/.test(name) ? [p] : [];
+  });
+}
+
+/** Flows as they ended, in a stable order, with the facts an operator would look at. */
+function flowLog(): Analyzer & { flows: unknown[] } {
+  const a = {
+    name: 'flow-log',
+    flows: [] as unknown[],
+    flowEnd(f: Flow) {
+      a.flows.push({
+        id: f.id, flow: f.describe(), first: f.firstTs, last: f.lastTs,
+        packets: [f.packets0, f.packets1], bytes: [f.bytes0, f.bytes1], midstream: f.midstream, closed: f.closedTs > 0,
+      });
+    },
+  };
+  return a;
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n';
+}
+
+describe('golden outputs', () => {
+  for (const path of captures(PCAPS)) {
+    const rel = relative(PCAPS, path);
+    it(rel, async () => {
+      const log = flowLog();
+      const report = await new Ingest(createSensor([log]), { files: [path] }).run();
+      const { totals, files, ...rest } = report;
+      const stats = {
+        file: { ...files[0]!, path: rel },
+        packets: totals.packets, bytes: totals.bytes,
+        ...rest,
+      };
+      const outputs: Record<string, string> = {
+        'stats.json': canonical(stats),
+        'flows.json': canonical((log.flows as Array<{ id: number }>).sort((a, b) => a.id - b.id)),
+      };
+      const dir = join(GOLDEN, rel);
+      for (const [name, text] of Object.entries(outputs)) {
+        const file = join(dir, name);
+        if (UPDATE) {
+          mkdirSync(dirname(file), { recursive: true });
+          writeFileSync(file, text);
+          continue;
+        }
+        expect(existsSync(file), `${relative(ROOT, file)} is missing: run UPDATE_GOLDEN=1 npm test and review the diff`).toBe(true);
+        expect(text, relative(ROOT, file)).toBe(readFileSync(file, 'utf8'));
+      }
+    });
+  }
+});
