@@ -4,6 +4,7 @@ import { type IngestSpec, startDaemon } from '../daemon.js';
 import { DEMO_CAPTURE } from '../demo.js';
 import { InputError } from '../errors.js';
 import { parseSpeed } from '../sources/pacing.js';
+import { LIVE_METHODS, type LiveMethod, resolveLiveMethod } from '../sources/live.js';
 import { createLogger } from '../log.js';
 import { resolveDataDir } from '../store/data-dir.js';
 import { DEFAULT_LISTEN } from '../config.js';
@@ -11,13 +12,18 @@ import { announceBootstrap, type DataDirOption } from './appliance-session.js';
 
 type Opts = DataDirOption & {
   listen: string; https: boolean; httpListen?: string; tlsCert?: string; tlsKey?: string;
-  replay?: string[]; interface?: string; bpf?: string; speed: string; loop?: string | true; demo: boolean;
+  replay?: string[]; interface?: string; bpf?: string; captureMethod: string; speed: string; loop?: string | true; demo: boolean;
 };
 
 function ingestSpec(o: Opts): IngestSpec | null {
   if (o.replay && o.interface) throw new InputError('give --replay or --interface, not both');
   if (o.bpf && !o.interface) throw new InputError('--bpf goes with --interface');
-  if (o.interface) return { interface: o.interface, bpf: o.bpf ?? null };
+  if (o.interface) {
+    const method = o.captureMethod as LiveMethod;
+    if (!LIVE_METHODS.includes(method)) throw new InputError(`--capture-method takes ${LIVE_METHODS.join(', ')}`);
+    try { resolveLiveMethod(method); } catch (e) { throw new InputError((e as Error).message); } // fail now, not after start
+    return { interface: o.interface, bpf: o.bpf ?? null, method };
+  }
   let speed;
   try { speed = parseSpeed(o.speed); } catch (e) { throw new InputError((e as Error).message); }
   const loops = o.loop === undefined ? 1 : o.loop === true ? Infinity : Number(o.loop);
@@ -36,6 +42,7 @@ export function registerRunCommand(program: Command, dataDirOption: (c: Command)
     .option('--replay <files...>', 'replay these captures while serving (default: the bundled demo capture)')
     .option('--interface <if>', 'sniff this interface while serving (needs root or CAP_NET_RAW)')
     .option('--bpf <expr>', 'capture filter for --interface')
+    .option('--capture-method <method>', 'how --interface captures: auto (cap if installed, else tcpdump), cap or tcpdump', 'auto')
     .option('--speed <speed>', 'replay pacing: max, realtime or a factor such as 10', 'max')
     .option('--loop [count]', 'replay the captures COUNT times (without COUNT: until stopped)')
     .option('--no-demo', 'start with nothing to ingest instead of the bundled demo capture'))

@@ -11,7 +11,13 @@ export interface TcpdumpOptions {
   bufferKiB?: number;
   /** tcpdump binary */
   command?: string;
+  /** called once tcpdump says it is listening: packets from now on are captured */
+  onListening?: (linkType: string) => void;
 }
+
+// tcpdump -w prints e.g. "listening on eth0, link-type EN10MB (Ethernet), snapshot length 262144 bytes"
+// to stderr once the interface is open and filtered.
+const LISTENING = /listening on [^,\n]*, link-type ([^,\n]*),/;
 
 export class TcpdumpSource implements PacketSource {
   readonly info: CaptureInfo = { format: 'live', linkTypes: [], gzip: false };
@@ -28,13 +34,24 @@ export class TcpdumpSource implements PacketSource {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<PacketBatch> {
-    const args = ['-i', this.iface, '-n', '-U', '--immediate-mode', '-s', '0', '-B', String(this.opts.bufferKiB ?? 65536), '-w', '-'];
+    // 256 MiB kernel buffer: in immediate mode on an interface with segmentation offloads, libpcap's
+    // ring slots are sized for the snaplen, so 64 MiB held only ~1,000 packets and a pause of the
+    // Node reader (GC, JIT) lost some at 50k packets/s (live-capture.test.ts; see live-cap.ts).
+    const args = ['-i', this.iface, '-n', '-U', '--immediate-mode', '-s', '0', '-B', String(this.opts.bufferKiB ?? 262144), '-w', '-'];
     if (this.bpf) args.push(this.bpf);
     const parser = new CaptureParser(this.name);
     const child = spawn(this.opts.command ?? 'tcpdump', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (d: string) => { this.stderr = (this.stderr + d).slice(-8192); });
+    let listening = false;
+    child.stderr.on('data', (d: string) => {
+      this.stderr = (this.stderr + d).slice(-8192);
+      const m = listening ? null : LISTENING.exec(this.stderr);
+      if (m) {
+        listening = true;
+        this.opts.onListening?.(m[1]!);
+      }
+    });
     const exited = new Promise<number | null>((resolve) => {
       child.once('error', (err) => { this.stderr += `\n${err.message}`; resolve(-1); });
       child.once('close', (code) => resolve(code));
