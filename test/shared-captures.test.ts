@@ -38,6 +38,8 @@ describe.skipIf(!HAVE_SHARED)('public captures against their tshark truth', () =
   }
 });
 
-describe.skipIf(HAVE_SHARED)('public captures', () => {
-  it.skip(SKIP_REASON, () => {});
-});
+if (!HAVE_SHARED) {
+  describe('public captures', () => {
+    it.skip(SKIP_REASON, () => {});
+  });
+}
