@@ -151,17 +151,23 @@ describe('ingest', () => {
   });
 });
 
+/** Polls /healthz until the daemon's ingest is done (5 s at most); returns the last answer. */
+async function ingestFinished(url: string, dataDir: string): Promise<any> {
+  let health: any;
+  for (let i = 0; i < 100; i++) {
+    health = (await httpsRequest(`${url}/healthz`, { dataDir })).body;
+    if (health.ingest.state === 'done') break;
+    await sleep(50);
+  }
+  return health;
+}
+
 describe('otsensor run --replay', () => {
   it('ingests while serving and shows progress on /healthz', async () => {
     const dataDir = tempDir();
     const d = await spawnDaemon(dataDir, ['--replay', P('tcp/many-flows.pcap')]);
     try {
-      let health: any;
-      for (let i = 0; i < 100; i++) {
-        health = (await httpsRequest(`${d.url}/healthz`, { dataDir })).body;
-        if (health.ingest.state === 'done') break;
-        await sleep(50);
-      }
+      const health = await ingestFinished(d.url, dataDir);
       expect(health.ingest).toMatchObject({ state: 'done', sources: [P('tcp/many-flows.pcap')], fraction: 1, error: null });
       const expected = JSON.parse(readFileSync(P('EXPECTED.json'), 'utf8')).files['tcp/many-flows.pcap'];
       expect(health.ingest.packets).toBe(expected.packets);
@@ -175,12 +181,7 @@ describe('otsensor run --replay', () => {
     const dataDir = tempDir();
     const d = await spawnDaemon(dataDir);
     try {
-      let health: any;
-      for (let i = 0; i < 100; i++) {
-        health = (await httpsRequest(`${d.url}/healthz`, { dataDir })).body;
-        if (health.ingest.state === 'done') break;
-        await sleep(50);
-      }
+      const health = await ingestFinished(d.url, dataDir);
       expect(health.ingest.sources[0]).toMatch(/pcaps\/demo\/plant-demo\.pcapng$/);
       expect(health.ingest.state).toBe('done');
       expect(health.ingest.packets).toBeGreaterThan(1000);

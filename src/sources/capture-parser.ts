@@ -210,10 +210,13 @@ export class CaptureParser {
         if (!this.linkTypes.includes(itf.linkType)) this.linkTypes.push(itf.linkType);
         return true;
       }
-      case BT_EPB: {
-        if (total < 32) return this.blockError(at, 'enhanced packet block shorter than 32 bytes');
-        const itf = this.interfaces[this.u32(buf, pos + 8)];
-        if (!itf) return this.blockError(at, `packet refers to interface ${this.u32(buf, pos + 8)}, but the section describes ${this.interfaces.length}`);
+      case BT_EPB:
+      case BT_PB: {
+        // §4.3 EPB and the obsolete §4.6 PB share a layout; PB's interface id is 16 bits (then drops).
+        if (total < 32) return this.blockError(at, `${type === BT_EPB ? 'enhanced ' : ''}packet block shorter than 32 bytes`);
+        const id = type === BT_EPB ? this.u32(buf, pos + 8) : this.u16(buf, pos + 8);
+        const itf = this.interfaces[id];
+        if (!itf) return this.blockError(at, `packet refers to interface ${id}, but the section describes ${this.interfaces.length}`);
         const incl = this.u32(buf, pos + 20);
         if (incl > total - 32) return this.blockError(at, `captured length ${incl} does not fit in a block of ${total} bytes`);
         this.add(pos + 28, incl, this.u32(buf, pos + 24), this.timestamp(this.u32(buf, pos + 12), this.u32(buf, pos + 16), itf), itf.linkType);
@@ -228,15 +231,6 @@ export class CaptureParser {
         let incl = Math.min(orig, total - 16);
         if (itf.snapLen > 0) incl = Math.min(incl, itf.snapLen);
         this.add(pos + 12, incl, orig, NaN, itf.linkType); // SPBs carry no timestamp
-        return true;
-      }
-      case BT_PB: {
-        if (total < 32) return this.blockError(at, 'packet block shorter than 32 bytes');
-        const itf = this.interfaces[this.u16(buf, pos + 8)];
-        if (!itf) return this.blockError(at, `packet refers to interface ${this.u16(buf, pos + 8)}, but the section describes ${this.interfaces.length}`);
-        const incl = this.u32(buf, pos + 20);
-        if (incl > total - 32) return this.blockError(at, `captured length ${incl} does not fit in a block of ${total} bytes`);
-        this.add(pos + 28, incl, this.u32(buf, pos + 24), this.timestamp(this.u32(buf, pos + 12), this.u32(buf, pos + 16), itf), itf.linkType);
         return true;
       }
       default:
