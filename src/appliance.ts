@@ -22,7 +22,12 @@ export interface Appliance {
   close(): void;
 }
 
-export async function openAppliance(dataDir: string): Promise<Appliance> {
+export interface OpenOptions {
+  /** Create the first admin when there is no user (default true). `replay` has no use for one. */
+  bootstrap?: boolean;
+}
+
+export async function openAppliance(dataDir: string, opts: OpenOptions = {}): Promise<Appliance> {
   const warnings: string[] = [];
   const { warning } = prepareDataDir(dataDir);
   if (warning) warnings.push(warning);
@@ -34,7 +39,7 @@ export async function openAppliance(dataDir: string): Promise<Appliance> {
     const audit = new AuditLog(db);
     const users = new UserService(config, audit);
     const tokens = new TokenService(config, audit, key);
-    const bootstrapPassword = await users.bootstrapAdmin();
+    const bootstrapPassword = opts.bootstrap === false ? null : await users.bootstrapAdmin();
     return {
       dataDir, db, config, audit, users, tokens, bootstrapPassword, warnings,
       close() {

@@ -1,6 +1,6 @@
 // Opens the appliance for one CLI command and closes it afterwards. The first-start admin password,
 // when this command is the one that created it, goes to stderr so stdout stays scriptable.
-import { type Appliance, openAppliance } from '../appliance.js';
+import type { Appliance } from '../appliance.js';
 import { resolveDataDir } from '../store/data-dir.js';
 
 export interface DataDirOption { dataDir?: string }
@@ -13,6 +13,8 @@ export function announceBootstrap(app: Appliance): void {
 }
 
 export async function withAppliance<T>(opts: DataDirOption, fn: (app: Appliance) => Promise<T> | T): Promise<T> {
+  // Loaded here, not at start-up: `otsensor --help` and `replay` need none of it.
+  const { openAppliance } = await import('../appliance.js');
   const app = await openAppliance(resolveDataDir(opts.dataDir));
   try {
     announceBootstrap(app);

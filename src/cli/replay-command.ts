@@ -1,13 +1,9 @@
 // otsensor replay FILE... — ingest captures into the data dir and report what was in them.
 import type { Command } from 'commander';
-import { openAppliance } from '../appliance.js';
-import { Ingest } from '../ingest.js';
-import { createSensor } from '../pipeline.js';
-import { parseSpeed } from '../sources/pacing.js';
-import { IngestRuns } from '../store/ingest-runs.js';
 import { resolveDataDir } from '../store/data-dir.js';
 import { InputError } from '../errors.js';
-import { announceBootstrap, type DataDirOption } from './appliance-session.js';
+import { parseSpeed } from '../sources/pacing.js';
+import type { DataDirOption } from './appliance-session.js';
 import { formatReport, progressLine } from './ingest-output.js';
 
 type Opts = DataDirOption & { speed: string; loop?: string | true; json?: boolean; progress: boolean };
@@ -23,8 +19,10 @@ export function registerReplayCommand(program: Command, dataDirOption: (c: Comma
       try { speed = parseSpeed(o.speed); } catch (e) { throw new InputError((e as Error).message); }
       const loops = o.loop === undefined ? 1 : o.loop === true ? Infinity : Number(o.loop);
       if (!(loops >= 1)) throw new InputError('--loop takes a whole number of at least 1');
-      const app = await openAppliance(resolveDataDir(o.dataDir));
-      announceBootstrap(app);
+      const [{ openAppliance }, { Ingest }, { createSensor }, { IngestRuns }] = await Promise.all([
+        import('../appliance.js'), import('../ingest.js'), import('../pipeline.js'), import('../store/ingest-runs.js')]);
+      // A replay needs the data plane, not a login: no first admin is created here.
+      const app = await openAppliance(resolveDataDir(o.dataDir), { bootstrap: false });
       const runs = new IngestRuns(app.db);
       const abort = new AbortController();
       const onSignal = () => abort.abort();

@@ -1,11 +1,10 @@
 // otsensor run — the daemon in the foreground (systemd runs it so).
 import type { Command } from 'commander';
-import { type IngestSpec, startDaemon } from '../daemon.js';
+import type { IngestSpec } from '../daemon.js';
 import { DEMO_CAPTURE } from '../demo.js';
 import { InputError } from '../errors.js';
 import { parseSpeed } from '../sources/pacing.js';
 import { LIVE_METHODS, type LiveMethod, resolveLiveMethod } from '../sources/live.js';
-import { createLogger } from '../log.js';
 import { resolveDataDir } from '../store/data-dir.js';
 import { DEFAULT_LISTEN } from '../config.js';
 import { announceBootstrap, type DataDirOption } from './appliance-session.js';
@@ -47,6 +46,7 @@ export function registerRunCommand(program: Command, dataDirOption: (c: Command)
     .option('--loop [count]', 'replay the captures COUNT times (without COUNT: until stopped)')
     .option('--no-demo', 'start with nothing to ingest instead of the bundled demo capture'))
     .action(async (o: Opts) => {
+      const [{ startDaemon }, { createLogger }] = await Promise.all([import('../daemon.js'), import('../log.js')]);
       const log = createLogger();
       const daemon = await startDaemon({
         dataDir: resolveDataDir(o.dataDir), listen: o.https ? o.listen : null, httpListen: o.httpListen ?? null,

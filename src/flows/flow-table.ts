@@ -18,7 +18,32 @@ export interface FlowTimeouts {
 
 export const DEFAULT_TIMEOUTS: FlowTimeouts = { tcpUs: 300e6, tcpClosedUs: 5e6, udpUs: 60e6, otherUs: 60e6 };
 export const DEFAULT_MAX_FLOWS = 250_000;
-const SWEEP_EVERY_US = 10e6;
+const SWEEP_EVERY_US = 1e6;
+
+// Timeout classes: each has its own list, least recently active first, so a sweep looks only at the
+// flows that are actually due (O(expired), not O(flows)).
+const C_TCP = 0;
+const C_TCP_CLOSED = 1;
+const C_UDP = 2;
+const C_OTHER = 3;
+
+class IdleList {
+  head: Flow | null = null;
+  tail: Flow | null = null;
+
+  push(f: Flow): void {
+    f.idlePrev = this.tail;
+    f.idleNext = null;
+    if (this.tail) this.tail.idleNext = f; else this.head = f;
+    this.tail = f;
+  }
+
+  remove(f: Flow): void {
+    if (f.idlePrev) f.idlePrev.idleNext = f.idleNext; else this.head = f.idleNext;
+    if (f.idleNext) f.idleNext.idlePrev = f.idlePrev; else this.tail = f.idlePrev;
+    f.idlePrev = f.idleNext = null;
+  }
+}
 
 export interface FlowEvents {
   flowStart(flow: Flow, pkt: Packet): void;
@@ -28,6 +53,8 @@ export interface FlowEvents {
 export class FlowTable {
   private readonly v4 = new Map<number, Flow>();
   private readonly v6 = new Map<string, Flow>();
+  private readonly idle = [new IdleList(), new IdleList(), new IdleList(), new IdleList()];
+  private readonly timeoutOf: number[];
   private size = 0;
   private nextId = 1;
   private lastSweep = -1;
@@ -48,6 +75,7 @@ export class FlowTable {
   ) {
     this.tcpPorts = registry.tables[T_TCP_PORT]!;
     this.udpPorts = registry.tables[T_UDP_PORT]!;
+    this.timeoutOf = [timeouts.tcpUs, timeouts.tcpClosedUs, timeouts.udpUs, timeouts.otherUs];
   }
 
   get active(): number {
@@ -80,16 +108,21 @@ export class FlowTable {
           f.nextInBucket = this.v4.get(h) ?? null;
           this.v4.set(h, f);
         }
+      } else {
+        this.touch(f);
       }
     } else {
       const fwd = `${proto} ${pkt.src6} ${sp} ${pkt.dst6} ${dp}`;
       f = this.v6.get(fwd) ?? null;
-      if (f) this.dir = f.clientIp6 === pkt.src6 && f.clientPort === sp ? 0 : 1;
-      else {
+      if (f) {
+        this.dir = f.clientIp6 === pkt.src6 && f.clientPort === sp ? 0 : 1;
+        this.touch(f);
+      } else {
         f = this.create(pkt, proto, sp, dp);
         if (f) {
-          this.v6.set(fwd, f);
-          this.v6.set(`${proto} ${pkt.dst6} ${dp} ${pkt.src6} ${sp}`, f);
+          f.keys6 = [fwd, `${proto} ${pkt.dst6} ${dp} ${pkt.src6} ${sp}`];
+          this.v6.set(f.keys6[0], f);
+          this.v6.set(f.keys6[1], f);
         }
       }
     }
@@ -97,59 +130,51 @@ export class FlowTable {
     return f;
   }
 
-  /** Ends every flow (end of capture). */
+  /** Ends every flow (end of capture), oldest activity first. */
   flushAll(): void {
-    for (const f of this.all()) this.end(f);
-    this.v4.clear();
-    this.v6.clear();
-    this.size = 0;
+    for (const list of this.idle) {
+      while (list.head) this.remove(list.head);
+    }
   }
 
   /** Ends flows idle past their timeout at capture time `now`. */
   sweep(now: number): void {
     this.lastSweep = now;
-    for (const [h, head] of this.v4) {
-      let keep: Flow | null = null;
-      let f: Flow | null = head;
-      while (f) {
-        const next: Flow | null = f.nextInBucket;
-        if (this.expired(f, now)) {
-          this.end(f);
-          this.size--;
-        } else {
-          f.nextInBucket = keep;
-          keep = f;
-        }
-        f = next;
+    for (let c = 0; c < this.idle.length; c++) {
+      const list = this.idle[c]!;
+      const timeout = this.timeoutOf[c]!;
+      while (list.head && now - list.head.lastTs > timeout) this.remove(list.head);
+    }
+  }
+
+  private remove(f: Flow): void {
+    this.idle[f.idleClass]!.remove(f);
+    f.idleClass = -1;
+    if (f.keys6) {
+      this.v6.delete(f.keys6[0]);
+      this.v6.delete(f.keys6[1]);
+    } else {
+      const h = hash4(f.clientIp4, f.serverIp4, f.clientPort, f.serverPort, f.proto);
+      let prev: Flow | null = null;
+      for (let x = this.v4.get(h) ?? null; x; prev = x, x = x.nextInBucket) {
+        if (x !== f) continue;
+        if (prev) prev.nextInBucket = f.nextInBucket;
+        else if (f.nextInBucket) this.v4.set(h, f.nextInBucket);
+        else this.v4.delete(h);
+        break;
       }
-      if (keep) this.v4.set(h, keep);
-      else this.v4.delete(h);
+      f.nextInBucket = null;
     }
-    const ended = new Set<Flow>(); // each IPv6 flow is filed under both directions' keys
-    for (const [k, f] of this.v6) {
-      if (!this.expired(f, now)) continue;
-      this.v6.delete(k);
-      if (ended.has(f)) continue;
-      ended.add(f);
-      this.end(f);
-      this.size--;
-    }
-  }
-
-  private *all(): Generator<Flow> {
-    for (const head of this.v4.values()) for (let f: Flow | null = head; f; f = f.nextInBucket) yield f;
-    const seen = new Set<Flow>();
-    for (const f of this.v6.values()) if (!seen.has(f)) { seen.add(f); yield f; }
-  }
-
-  private expired(f: Flow, now: number): boolean {
-    const idle = now - f.lastTs;
-    if (f.proto === 6) return f.closedTs > 0 ? now - f.closedTs > this.timeouts.tcpClosedUs : idle > this.timeouts.tcpUs;
-    return idle > (f.proto === 17 ? this.timeouts.udpUs : this.timeouts.otherUs);
-  }
-
-  private end(f: Flow): void {
+    this.size--;
     this.events.flowEnd(f);
+  }
+
+  /** Moves an active flow to the tail of its idle list. */
+  private touch(f: Flow): void {
+    const list = this.idle[f.idleClass]!;
+    if (list.tail === f) return;
+    list.remove(f);
+    list.push(f);
   }
 
   private create(pkt: Packet, proto: number, sp: number, dp: number): Flow | null {
@@ -167,6 +192,8 @@ export class FlowTable {
       ? new Flow(this.nextId++, proto, pkt.ipVersion as 4 | 6, v4 ? pkt.src4 : 0, v4 ? pkt.dst4 : 0, v4 ? '' : pkt.src6, v4 ? '' : pkt.dst6, sp, dp, pkt.ts)
       : new Flow(this.nextId++, proto, pkt.ipVersion as 4 | 6, v4 ? pkt.dst4 : 0, v4 ? pkt.src4 : 0, v4 ? '' : pkt.dst6, v4 ? '' : pkt.src6, dp, sp, pkt.ts);
     if (proto === 6 && (pkt.tcpFlags & TCP_SYN) === 0) f.midstream = true;
+    f.idleClass = proto === 6 ? C_TCP : proto === 17 ? C_UDP : C_OTHER;
+    this.idle[f.idleClass]!.push(f);
     this.size++;
     this.created++;
     this.events.flowStart(f, pkt);
@@ -194,7 +221,13 @@ export class FlowTable {
     if (flags & TCP_SYN) {
       if (this.dir === 0) f.isn0 = seq; else f.isn1 = seq;
     }
-    if (f.closedTs === 0 && ((flags & TCP_RST) || ((f.flags0 & TCP_FIN) && (f.flags1 & TCP_FIN)))) f.closedTs = ts;
+    if (f.closedTs === 0 && ((flags & TCP_RST) || ((f.flags0 & TCP_FIN) && (f.flags1 & TCP_FIN)))) {
+      // Closed: from now on it ends after the short close timeout of inactivity.
+      f.closedTs = ts;
+      this.idle[f.idleClass]!.remove(f);
+      f.idleClass = C_TCP_CLOSED;
+      this.idle[C_TCP_CLOSED]!.push(f);
+    }
   }
 }
 

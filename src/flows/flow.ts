@@ -49,6 +49,13 @@ export class Flow {
   probesLeft = 0;
   /** next flow in the same hash bucket */
   nextInBucket: Flow | null = null;
+  /** neighbours in the flow table's idle list (least recently active first) */
+  idlePrev: Flow | null = null;
+  idleNext: Flow | null = null;
+  /** which idle list it is on (FlowTable's timeout class) */
+  idleClass = -1;
+  /** IPv6 only: its two keys in the table */
+  keys6: [string, string] | null = null;
   /** free for analyzers: per-flow state they keep (by analyzer name) */
   readonly notes: Record<string, unknown> = {};
 

@@ -6,6 +6,8 @@ import { CaptureParser } from './capture-parser.js';
 import type { CaptureError, CaptureInfo, PacketBatch, PacketSource } from './source.js';
 
 const CHUNK = 1 << 20;
+// Room kept in front of each read for the unfinished record of the previous one.
+const CARRY_ROOM = 256 * 1024;
 
 export class FileSource implements PacketSource {
   readonly info: CaptureInfo = { format: 'pcap', linkTypes: [], gzip: false };
@@ -37,16 +39,7 @@ export class FileSource implements PacketSource {
         this.info.gzip = true;
         yield* this.readGzip(fh);
       } else {
-        for (;;) {
-          const buf = Buffer.allocUnsafe(this.chunkSize); // each batch keeps its own buffer
-          const { bytesRead } = await fh.read(buf, 0, this.chunkSize, null);
-          if (bytesRead === 0) break;
-          this.fileBytesRead += bytesRead;
-          const batch = this.feed(buf.subarray(0, bytesRead));
-          if (batch) yield batch;
-          if (this.parser.failed) break;
-        }
-        this.parser.end();
+        yield* this.readPlain(fh);
       }
     } finally {
       await fh.close();
@@ -54,6 +47,37 @@ export class FileSource implements PacketSource {
       this.info.linkTypes = this.parser.linkTypes;
       if (this.parser.format) this.info.format = this.parser.format;
     }
+  }
+
+  // Double-buffered: the next read runs while this chunk is parsed and ingested. Each read lands
+  // behind CARRY_ROOM spare bytes, where the previous chunk's unfinished record is copied, so only
+  // that small tail is ever copied (not the whole chunk, as concatenating would).
+  private async *readPlain(fh: FileHandle): AsyncGenerator<PacketBatch> {
+    const read = () => {
+      const buf = Buffer.allocUnsafe(CARRY_ROOM + this.chunkSize); // each batch keeps its own buffer
+      return fh.read(buf, CARRY_ROOM, this.chunkSize, null).then(({ bytesRead }) => ({ buf, bytesRead }));
+    };
+    let next = read();
+    for (;;) {
+      const { buf, bytesRead } = await next;
+      if (bytesRead === 0) break;
+      next = read();
+      this.fileBytesRead += bytesRead;
+      const carry = this.parser.takePending();
+      let chunk: Buffer;
+      if (!carry) chunk = buf.subarray(CARRY_ROOM, CARRY_ROOM + bytesRead);
+      else if (carry.length <= CARRY_ROOM) {
+        carry.copy(buf, CARRY_ROOM - carry.length);
+        chunk = buf.subarray(CARRY_ROOM - carry.length, CARRY_ROOM + bytesRead);
+      } else {
+        chunk = Buffer.concat([carry, buf.subarray(CARRY_ROOM, CARRY_ROOM + bytesRead)]); // a record over 256 KiB
+      }
+      const batch = this.feed(chunk);
+      if (batch) yield batch;
+      if (this.parser.failed) break;
+    }
+    await next.catch(() => undefined); // let an outstanding read settle before the handle closes
+    this.parser.end();
   }
 
   private async *readGzip(fh: FileHandle): AsyncGenerator<PacketBatch> {
