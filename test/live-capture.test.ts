@@ -221,7 +221,7 @@ describe.skipIf(reason !== null)(`live capture over a veth pair between namespac
     const sensor = await startSensor(dataDir, method);
     try {
       const sent = replay(capture, rate);
-      await new Promise((r) => setTimeout(r, 1000)); // the last packets through the pipe or batch timer
+      await new Promise((r) => setTimeout(r, 2000)); // past tcpdump's 1 s block timeout and cap's batch timer
       sensor.child.kill('SIGTERM');
       expect(await sensor.exited, sensor.output()).toBe(0);
       return { sent, got: lastIngestRun(dataDir) };

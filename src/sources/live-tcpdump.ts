@@ -34,10 +34,12 @@ export class TcpdumpSource implements PacketSource {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<PacketBatch> {
-    // 256 MiB kernel buffer: in immediate mode on an interface with segmentation offloads, libpcap's
-    // ring slots are sized for the snaplen, so 64 MiB held only ~1,000 packets and a pause of the
-    // Node reader (GC, JIT) lost some at 50k packets/s (live-capture.test.ts; see live-cap.ts).
-    const args = ['-i', this.iface, '-n', '-U', '--immediate-mode', '-s', '0', '-B', String(this.opts.bufferKiB ?? 262144), '-w', '-'];
+    // Block mode, not --immediate-mode: in immediate mode libpcap gives every packet a fixed slot as
+    // large as the biggest frame (64 KiB with segmentation offloads), so even 256 MiB of kernel buffer
+    // held ~4,000 packets, 80 ms at 50k packets/s, and a busy sensor dropped packets. In block mode
+    // frames are packed at their real size; the price is up to tcpdump's 1 s block timeout of delay.
+    // -U still writes each packet to the pipe as soon as libpcap hands it over.
+    const args = ['-i', this.iface, '-n', '-U', '-s', '0', '-B', String(this.opts.bufferKiB ?? 262144), '-w', '-'];
     if (this.bpf) args.push(this.bpf);
     const parser = new CaptureParser(this.name);
     const child = spawn(this.opts.command ?? 'tcpdump', args, { stdio: ['ignore', 'pipe', 'pipe'] });
