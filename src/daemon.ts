@@ -133,7 +133,7 @@ function startIngest(spec: IngestSpec, appliance: Appliance, log: Logger, signal
     const p = ingest.progress();
     const st = sensor.stats();
     return {
-      state: p.state, sources, packets: p.packets, bytes: p.bytes, packetsPerSecond: Math.round(p.packetsPerSecond),
+      state: p.state, sources, packets: p.packets, bytes: p.bytes, dropped: p.dropped, packetsPerSecond: Math.round(p.packetsPerSecond),
       fraction: p.fraction, etaSeconds: p.etaSeconds, flows: st.flows,
       anomalies: Object.values(st.anomalies).reduce((a, b) => a + b, 0),
       captureTime: st.lastTs === null ? null : Math.floor(st.lastTs / 1000), error,

@@ -44,6 +44,8 @@ export interface IngestProgress {
   seconds: number;
   packetsPerSecond: number;
   etaSeconds: number | null;
+  /** live capture: packets dropped so far by the kernel or capture library (null when unknown) */
+  dropped: number | null;
 }
 
 export class Ingest {
@@ -111,7 +113,9 @@ export class Ingest {
     if (this.state === 'done') fraction = 1;
     const rate = seconds > 0 ? this.packets / seconds : 0;
     const eta = fraction !== null && fraction > 0 && this.state === 'running' ? (seconds / fraction) * (1 - fraction) : null;
-    return { state: this.state, packets: this.packets, bytes: this.bytes, fraction, seconds, packetsPerSecond: rate, etaSeconds: eta };
+    const drops = this.sources.map((s) => s.dropped);
+    const dropped = drops.some((d) => d !== null) ? drops.reduce<number>((n, d) => n + (d ?? 0), 0) : null;
+    return { state: this.state, packets: this.packets, bytes: this.bytes, fraction, seconds, packetsPerSecond: rate, etaSeconds: eta, dropped };
   }
 
   report(): IngestReport {

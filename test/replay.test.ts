@@ -86,6 +86,18 @@ describe('otsensor replay', () => {
     expect((await runCli(['replay', '--loop', '0', P('format/pcap-us-le.pcap')], { dataDir: tempDir() })).code).toBe(1);
   });
 
+  it('shows a progress bar on a terminal, and none when output is not one', async () => {
+    const dataDir = tempDir();
+    // `script` gives the command a real terminal; its transcript is what a user would see.
+    const cmd = `${process.execPath} ${join(ROOT, 'dist', 'cli.js')} replay --data-dir ${dataDir} ${P('demo/plant-demo.pcapng')}`;
+    const { execFileSync } = await import('node:child_process');
+    const onTty = execFileSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8' });
+    expect(onTty).toMatch(/\[#+\.*\]\s+100% .*packets .*B .*packets\/s/);
+    expect(onTty).toMatch(/plant-demo\.pcapng: \d+ packets/);
+    const piped = await runCli(['replay', P('demo/plant-demo.pcapng')], { dataDir });
+    expect(piped.stderr).not.toMatch(/packets\/s/);
+  });
+
   it('a cut gzip file yields the packets before the cut and a truncation error', async () => {
     const dir = tempDir();
     const gz = readFileSync(P('format/pcap-us-le.pcap.gz'));

@@ -17,6 +17,7 @@ export interface TcpdumpOptions {
 
 // tcpdump -w prints e.g. "listening on eth0, link-type EN10MB (Ethernet), snapshot length 262144 bytes"
 // to stderr once the interface is open and filtered.
+const STATS_EVERY_MS = 2000;
 const LISTENING = /listening on [^,\n]*, link-type ([^,\n]*),/;
 
 export class TcpdumpSource implements PacketSource {
@@ -46,12 +47,18 @@ export class TcpdumpSource implements PacketSource {
     this.child = child;
     child.stderr.setEncoding('utf8');
     let listening = false;
+    let stats: NodeJS.Timeout | undefined;
     child.stderr.on('data', (d: string) => {
       this.stderr = (this.stderr + d).slice(-8192);
+      this.readDropped();
       const m = listening ? null : LISTENING.exec(this.stderr);
       if (m) {
         listening = true;
         this.opts.onListening?.(m[1]!);
+        // tcpdump prints its counters on SIGUSR1 (Linux has no SIGINFO): drops show while it runs.
+        // Only once it is listening: before its handler is installed, SIGUSR1 would end it.
+        stats = setInterval(() => { if (child.exitCode === null) child.kill('SIGUSR1'); }, STATS_EVERY_MS);
+        stats.unref();
       }
     });
     const exited = new Promise<number | null>((resolve) => {
@@ -68,17 +75,23 @@ export class TcpdumpSource implements PacketSource {
         if (parser.failed) break;
       }
     } finally {
+      clearInterval(stats);
       if (child.exitCode === null) child.kill('SIGTERM');
       const code = await exited;
       this.info.linkTypes = parser.linkTypes;
-      // tcpdump prints its counters when it stops: "N packets dropped by kernel".
-      const m = /(\d+) packets? dropped by kernel/.exec(this.stderr);
-      if (m) this.dropped = Number(m[1]);
+      this.readDropped(); // the final counters, printed as it stops
       if (parser.error && parser.error.kind !== 'unreadable') this.error = parser.error;
       else if (this.packets === 0 && code !== 0 && code !== null) {
         this.error = { file: this.name, offset: 0, kind: 'unreadable', reason: `tcpdump failed (exit ${code}): ${this.stderr.trim().split('\n').pop() ?? ''}` };
       }
     }
+  }
+
+  /** The newest "N packets dropped by kernel" tcpdump has printed. */
+  private readDropped(): void {
+    let last: RegExpExecArray | null = null;
+    for (const m of this.stderr.matchAll(/(\d+) packets? dropped by kernel/g)) last = m;
+    if (last) this.dropped = Number(last[1]);
   }
 
   /** Stops the capture; the iteration then ends after the last packets tcpdump flushed. */
