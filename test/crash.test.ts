@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { openAppliance } from '../src/appliance.js';
-import { httpsRequest, removeTempDirs, ROOT, runCli, sleep, spawnDaemon, tempDir } from './support/env.js';
+import { httpsRequest, removeTempDirs, ROOT, runCli, sleep, spawnDaemon, stopDaemon, tempDir } from './support/env.js';
 
 afterAll(removeTempDirs);
 
@@ -76,6 +76,6 @@ it('the daemon killed with SIGKILL during REST writes restarts with every acknow
     const ids = res.body.value.map((t: { id: string }) => t.id);
     for (const id of acknowledged) expect(ids, id).toContain(id);
   } finally {
-    restarted.child.kill('SIGTERM');
+    await stopDaemon(restarted);
   }
 });

@@ -1,8 +1,11 @@
 // The daemon and CLI commands as separate processes sharing one data dir: a token made or revoked on
 // the box takes effect in the running daemon within a second, concurrent writers lose nothing, and a
 // SIGTERM flushes what was coalesced.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { httpsRequest, removeTempDirs, runCli, sleep, spawnDaemon, stopDaemon, tempDir } from './support/env.js';
+import { CLI, httpsRequest, removeTempDirs, runCli, sleep, spawnDaemon, stopDaemon, tempDir } from './support/env.js';
 
 afterAll(removeTempDirs);
 
@@ -89,6 +92,25 @@ describe('otsensor run with CLI commands alongside', () => {
     expect(d.output()).toMatch(/"msg":"stopped"/);
     const [t] = JSON.parse((await runCli(['token', 'list', '--json'], { dataDir })).stdout) as Array<Record<string, string>>;
     expect(t).toMatchObject({ id: 'flush', status: 'Active', lastUsedFrom: '127.0.0.1', lastUserAgent: 'flush-test/1' });
+  });
+
+  it('stops on SIGTERM even when whoever read its stdout is gone', async () => {
+    // A parent that starts the daemon with piped stdout, signals it and exits at once: the daemon's
+    // last log lines go to a broken pipe. It used to hang in process.exit (pino's exit-time flush).
+    const dataDir = tempDir();
+    const parent = join(dataDir, 'parent.mjs');
+    writeFileSync(parent, `import { spawn } from 'node:child_process';
+const child = spawn(process.execPath, [${JSON.stringify(CLI)}, 'run', '--no-demo', '--listen', '127.0.0.1:0', '--data-dir', ${JSON.stringify(join(dataDir, 'd'))}], { stdio: ['ignore', 'pipe', 'ignore'] });
+child.stdout.on('data', (d) => { if (String(d).includes('otsensor ready')) { console.log(child.pid); child.kill('SIGTERM'); process.exit(0); } });
+`);
+    const out = execFileSync(process.execPath, [parent], { encoding: 'utf8', timeout: 30_000 });
+    const pid = Number(out.trim());
+    expect(pid).toBeGreaterThan(0);
+    const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    for (let i = 0; i < 100 && alive(); i++) await sleep(50);
+    const stillAlive = alive();
+    if (stillAlive) process.kill(pid, 'SIGKILL'); // never leave it behind
+    expect(stillAlive).toBe(false);
   });
 
   it('serves plain HTTP only when asked, beside HTTPS', async () => {
