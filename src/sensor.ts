@@ -6,6 +6,7 @@ import { ANOMALIES, type AnomalyId } from './decode/anomalies.js';
 import { Decoder } from './decode/decoder.js';
 import { Packet, TCP_ACK, TCP_FIN, TCP_SYN } from './decode/packet.js';
 import type { Registry } from './decode/registry.js';
+import { decodeApp } from './decode/reader.js';
 import { type DatagramDissector, type Direction, type Pdu, type PduSink, type StreamDissector, T_TCP_PORT, T_UDP_PORT } from './decode/types.js';
 import type { Flow, FlowApp } from './flows/flow.js';
 import { DEFAULT_MAX_FLOWS, DEFAULT_TIMEOUTS, FlowTable, type FlowTimeouts } from './flows/flow-table.js';
@@ -205,7 +206,7 @@ export class Sensor {
         app.streams[dir].segment(pkt.seq, (flags & TCP_SYN) !== 0, (flags & TCP_FIN) !== 0, payload ?? EMPTY, pkt.ts);
         if (flags & TCP_ACK) app.streams[dir === 0 ? 1 : 0].acked(pkt.ack);
       } else if (payload) {
-        (app.dissector as DatagramDissector<unknown>).decode(payload, dir, app.state, this.sinkFor(f, dir));
+        decodeApp(app.dissector as DatagramDissector<unknown>, payload, dir, app.state, this.sinkFor(f, dir));
       }
     } catch {
       this.exception(app);
@@ -233,7 +234,7 @@ export class Sensor {
     const d = this.opts.registry.dissectors[pkt.appIndex]!;
     if (d.kind !== 'datagram') return;
     try {
-      d.decode(pkt.buf.subarray(pkt.appOff, pkt.appEnd), 0, undefined, this.l2Sink);
+      decodeApp(d, pkt.buf.subarray(pkt.appOff, pkt.appEnd), 0, undefined, this.l2Sink);
     } catch {
       this.decoder.anomaly(pkt, 'decode.exception');
     }

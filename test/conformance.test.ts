@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ANOMALIES, isAnomalyId } from '../src/decode/anomalies.js';
 import type { Dissector, PduSink, StreamDissector } from '../src/decode/types.js';
+import { decodeApp } from '../src/decode/reader.js';
 import { dissectors } from '../src/dissectors/index.js';
 import { decodeSession, hex } from './support/decode.js';
 
@@ -29,8 +30,13 @@ const LAYER_SAMPLES: Record<string, Array<[number, string]>> = {
   icmpv6: [[1, `${ETH} 86 dd ${IP6_ICMP}`]],
 };
 
-/** Application dissectors: whole PDUs (hex) in each direction. Filled as protocols are added. */
-export const APP_SAMPLES: Record<string, Array<{ dir: 0 | 1; hex: string }>> = {};
+/**
+ * Application dissectors: whole PDUs (hex) per direction, one file per protocol in
+ * test/dissectors/samples/<id>.ts exporting `samples: Array<{ dir, hex, note }>`.
+ */
+const sampleModules = import.meta.glob<{ samples: Array<{ dir: 0 | 1; hex: string }> }>('./dissectors/samples/*.ts', { eager: true });
+const APP_SAMPLES: Record<string, Array<{ dir: 0 | 1; hex: string }>> = Object.fromEntries(
+  Object.entries(sampleModules).map(([path, m]) => [path.replace(/^.*\/(.+)\.ts$/, '$1'), m.samples]));
 
 /** xorshift32: the same "random" bytes on every run. */
 function seeded(seed: number) {
@@ -146,19 +152,19 @@ function appChecks(d: Dissector) {
     for (const s of samples) {
       const b = hex(s.hex);
       const a = sink(), c = sink();
-      d.decode(b, s.dir, d.newState?.(), a);
-      d.decode(b, s.dir, d.newState?.(), c);
+      decodeApp(d, b, s.dir, d.newState?.(), a);
+      decodeApp(d, b, s.dir, d.newState?.(), c);
       expect(a.pdus.length).toBeGreaterThan(0);
       expect(c).toEqual(a);
       for (let n = 0; n < b.length; n++) {
         const t = sink();
-        expect(() => d.decode(b.subarray(0, n), s.dir, d.newState?.(), t)).not.toThrow();
+        expect(() => decodeApp(d, b.subarray(0, n), s.dir, d.newState?.(), t)).not.toThrow();
         for (const id of t.anomalies) expect(Object.hasOwn(ANOMALIES, id), id).toBe(true);
       }
     }
     for (let i = 0; i < 1000; i++) {
       const t = sink();
-      expect(() => d.decode(rand(1 + (i % 100)), (i % 2) as 0 | 1, d.newState?.(), t)).not.toThrow();
+      expect(() => decodeApp(d, rand(1 + (i % 100)), (i % 2) as 0 | 1, d.newState?.(), t)).not.toThrow();
     }
   });
 }

@@ -42,6 +42,7 @@ export const ANOMALIES = {
   'udp.bad_length': 'UDP length field disagrees with the IP payload length',
   'icmp.truncated': 'ICMP message shorter than 4 bytes',
   'icmpv6.truncated': 'ICMPv6 message shorter than 4 bytes',
+  // <<application-anomalies>> (each protocol adds its rows above this line, grouped under a comment)
   'stream.desync': 'a stream protocol lost its framing (invalid or oversized length); bytes skipped until it resynchronises',
   'flow.table_full': 'the flow table reached its bound; the packet was decoded but not tracked',
 } as const;

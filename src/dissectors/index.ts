@@ -18,4 +18,8 @@ export const dissectors: readonly Dissector[] = [
   vlan, arp, ipv4, ipv6,
   // transport
   tcp, udp, icmp, icmpv6,
+  // application: OT protocols (one line each, in this order)
+  // <<ot-protocols>>
+  // application: discovery and IT protocols
+  // <<it-protocols>>
 ];

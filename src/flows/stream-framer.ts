@@ -5,6 +5,7 @@
 import type { AnomalyId } from '../decode/anomalies.js';
 import type { Direction, PduSink, StreamDissector } from '../decode/types.js';
 import type { StreamReceiver } from './tcp-stream.js';
+import { decodeApp } from '../decode/reader.js';
 
 export class StreamFramer implements StreamReceiver {
   private carry: Buffer | null = null;
@@ -38,7 +39,7 @@ export class StreamFramer implements StreamReceiver {
         if (n === 0) break;
         if (n < 0 || n > d.maxPdu) return this.lose('stream.desync');
         if (n > rest.length) break;
-        d.decode(rest.subarray(0, n), this.dir, this.state, this.out);
+        decodeApp(d, rest.subarray(0, n), this.dir, this.state, this.out);
         pos += n;
       }
     } catch (err) {
