@@ -4,7 +4,7 @@
 import type { Analyzer } from './analyzers/analyzer.js';
 import { ANOMALIES, type AnomalyId } from './decode/anomalies.js';
 import { Decoder } from './decode/decoder.js';
-import { Packet, TCP_ACK, TCP_FIN, TCP_SYN } from './decode/packet.js';
+import { macToString, Packet, TCP_ACK, TCP_FIN, TCP_SYN } from './decode/packet.js';
 import type { Registry } from './decode/registry.js';
 import { decodeApp } from './decode/reader.js';
 import { type DatagramDissector, type Direction, type Pdu, type PduSink, type StreamDissector, T_TCP_PORT, T_UDP_PORT } from './decode/types.js';
@@ -233,8 +233,15 @@ export class Sensor {
   private linkApplication(pkt: Packet): void {
     const d = this.opts.registry.dissectors[pkt.appIndex]!;
     if (d.kind !== 'datagram') return;
+    // No flow at layer 2: each PDU carries the frame's MACs so analyzers know who sent it to whom.
+    const srcMac = macToString(pkt.frameBuf, pkt.srcMacOff);
+    const dstMac = macToString(pkt.frameBuf, pkt.dstMacOff);
+    const sink = this.l2Sink;
     try {
-      decodeApp(d, pkt.buf.subarray(pkt.appOff, pkt.appEnd), 0, undefined, this.l2Sink);
+      decodeApp(d, pkt.buf.subarray(pkt.appOff, pkt.appEnd), 0, undefined, {
+        pdu: (p) => { p.srcMac = srcMac; p.dstMac = dstMac; sink.pdu(p); },
+        anomaly: (id) => sink.anomaly(id),
+      });
     } catch {
       this.decoder.anomaly(pkt, 'decode.exception');
     }

@@ -42,6 +42,28 @@ export const ANOMALIES = {
   'udp.bad_length': 'UDP length field disagrees with the IP payload length',
   'icmp.truncated': 'ICMP message shorter than 4 bytes',
   'icmpv6.truncated': 'ICMPv6 message shorter than 4 bytes',
+  // pndcp
+  'pndcp.truncated': 'PROFINET DCP frame cut short inside its header or a block',
+  'pndcp.length_exceeds_frame': 'PROFINET DCP data length larger than the frame; the blocks present were decoded',
+  'pndcp.block_overrun': 'PROFINET DCP block length runs past the DCP data; the remaining blocks were skipped',
+  'pndcp.unknown_service': 'PROFINET DCP service id that is not Get, Set, Identify or Hello',
+  'pndcp.frame_id_mismatch': 'PROFINET DCP service sent on a frame id reserved for another service',
+  'pndcp.too_many_blocks': 'PROFINET DCP frame with more than 64 blocks; the rest were skipped',
+  // lldp
+  'lldp.truncated': 'LLDPDU cut short inside a TLV',
+  'lldp.tlv_overrun': 'LLDP TLV length runs past the end of the frame',
+  'lldp.missing_mandatory': 'LLDPDU does not start with Chassis ID, Port ID and TTL in that order',
+  'lldp.missing_end': 'LLDPDU without an End of LLDPDU TLV',
+  'lldp.duplicate_tlv': 'LLDP TLV that may occur once appears again',
+  'lldp.bad_tlv_length': 'LLDP TLV whose length is outside the range its type allows',
+  'lldp.too_many_tlvs': 'LLDPDU with more than 128 TLVs; the rest were skipped',
+  // goose
+  'goose.truncated': 'GOOSE frame cut short inside its header or goosePdu',
+  'goose.bad_length': 'GOOSE length field below 8 or beyond the frame',
+  'goose.bad_tag': 'GOOSE APDU that is not a goosePdu ([APPLICATION 1])',
+  'goose.ber_invalid': 'GOOSE BER element with an indefinite, oversized or overrunning length',
+  'goose.missing_field': 'goosePdu without one of its mandatory fields',
+  'goose.entry_count_mismatch': 'GOOSE numDatSetEntries differs from the number of allData elements',
   // <<application-anomalies>> (each protocol adds its rows above this line, grouped under a comment)
   'stream.desync': 'a stream protocol lost its framing (invalid or oversized length); bytes skipped until it resynchronises',
   'flow.table_full': 'the flow table reached its bound; the packet was decoded but not tracked',

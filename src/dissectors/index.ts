@@ -10,6 +10,7 @@ import { nullLoopback, rawIp } from './loopback.js';
 import { tcp } from './tcp.js';
 import { udp } from './udp.js';
 import { vlan } from './vlan.js';
+import { pndcp } from './pndcp.js';
 
 export const dissectors: readonly Dissector[] = [
   // links
@@ -19,6 +20,7 @@ export const dissectors: readonly Dissector[] = [
   // transport
   tcp, udp, icmp, icmpv6,
   // application: OT protocols (one line each, in this order)
+  pndcp,
   // <<ot-protocols>>
   // application: discovery and IT protocols
   // <<it-protocols>>
