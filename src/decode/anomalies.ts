@@ -64,6 +64,15 @@ export const ANOMALIES = {
   'goose.ber_invalid': 'GOOSE BER element with an indefinite, oversized or overrunning length',
   'goose.missing_field': 'goosePdu without one of its mandatory fields',
   'goose.entry_count_mismatch': 'GOOSE numDatSetEntries differs from the number of allData elements',
+  // iec104
+  'iec104.truncated': 'IEC-104 APDU shorter than its control field or ASDU header',
+  'iec104.bad_u_function': 'IEC-104 U-format APDU without exactly one STARTDT/STOPDT/TESTFR bit',
+  'iec104.bad_control_field': 'IEC-104 S- or U-format APDU with reserved control bits set or followed by data',
+  'iec104.unexpected_send_sequence': 'IEC-104 I-format N(S) is not the next send sequence number in its direction',
+  'iec104.unknown_type_id': 'IEC-104 ASDU type identification not defined by IEC 60870-5-101/104',
+  'iec104.unknown_cause': 'IEC-104 ASDU cause of transmission not defined by IEC 60870-5-101',
+  'iec104.zero_objects': 'IEC-104 ASDU whose variable structure qualifier gives zero information objects',
+  'iec104.asdu_length_mismatch': 'IEC-104 ASDU length disagrees with its type and number of objects',
   // <<application-anomalies>> (each protocol adds its rows above this line, grouped under a comment)
   'stream.desync': 'a stream protocol lost its framing (invalid or oversized length); bytes skipped until it resynchronises',
   'flow.table_full': 'the flow table reached its bound; the packet was decoded but not tracked',

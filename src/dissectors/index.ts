@@ -11,6 +11,7 @@ import { tcp } from './tcp.js';
 import { udp } from './udp.js';
 import { vlan } from './vlan.js';
 import { pndcp } from './pndcp.js';
+import { iec104 } from './iec104.js';
 
 export const dissectors: readonly Dissector[] = [
   // links
@@ -21,6 +22,7 @@ export const dissectors: readonly Dissector[] = [
   tcp, udp, icmp, icmpv6,
   // application: OT protocols (one line each, in this order)
   pndcp,
+  iec104,
   // <<ot-protocols>>
   // application: discovery and IT protocols
   // <<it-protocols>>
