@@ -12,6 +12,7 @@ import { udp } from './udp.js';
 import { vlan } from './vlan.js';
 import { pndcp } from './pndcp.js';
 import { iec104 } from './iec104.js';
+import { lldp } from './lldp.js';
 
 export const dissectors: readonly Dissector[] = [
   // links
@@ -25,5 +26,6 @@ export const dissectors: readonly Dissector[] = [
   iec104,
   // <<ot-protocols>>
   // application: discovery and IT protocols
+  lldp,
   // <<it-protocols>>
 ];
