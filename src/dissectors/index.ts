@@ -13,6 +13,7 @@ import { vlan } from './vlan.js';
 import { pndcp } from './pndcp.js';
 import { iec104 } from './iec104.js';
 import { lldp } from './lldp.js';
+import { goose } from './goose.js';
 
 export const dissectors: readonly Dissector[] = [
   // links
@@ -24,6 +25,7 @@ export const dissectors: readonly Dissector[] = [
   // application: OT protocols (one line each, in this order)
   pndcp,
   iec104,
+  goose,
   // <<ot-protocols>>
   // application: discovery and IT protocols
   lldp,
