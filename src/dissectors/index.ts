@@ -1,5 +1,14 @@
 // THE list of dissectors. Adding a protocol: its file, one line here, its rows in decode/anomalies.ts.
 import type { Dissector } from '../decode/types.js';
+import { dhcp } from './dhcp.js';
+import { dns, llmnr, mdns } from './dns.js';
+import { nbns } from './nbns.js';
+import { snmp } from './snmp.js';
+import { cip, enip, enipUdp } from './enip/index.js';
+import { bacnet } from './bacnet.js';
+import { s7comm, s7commplus } from './s7comm/index.js';
+import { modbus } from './modbus.js';
+import { dnp3, dnp3udp } from './dnp3.js';
 import { arp } from './arp.js';
 import { eth } from './eth.js';
 import { icmp, icmpv6 } from './icmp.js';
@@ -13,6 +22,7 @@ import { vlan } from './vlan.js';
 import { pndcp } from './pndcp.js';
 import { iec104 } from './iec104.js';
 import { lldp } from './lldp.js';
+import { mqtt } from './mqtt.js';
 import { goose } from './goose.js';
 
 export const dissectors: readonly Dissector[] = [
@@ -25,9 +35,16 @@ export const dissectors: readonly Dissector[] = [
   // application: OT protocols (one line each, in this order)
   pndcp,
   iec104,
+  dnp3, dnp3udp,
+  modbus,
+  s7comm, s7commplus,
+  bacnet,
+  enip, enipUdp, cip,
   goose,
   // <<ot-protocols>>
   // application: discovery and IT protocols
   lldp,
+  mqtt,
+  dhcp, dns, mdns, llmnr, nbns, snmp,
   // <<it-protocols>>
 ];
