@@ -59,6 +59,13 @@ export const matcher: TruthMatcher = {
       const req = n > malformed;
       facts.push({ fact: `cause of transmission ${k}`, found: causes.has(Number(k)), required: req, ...(req ? {} : { why: `seen no more often than malformed APDUs: ${WHY}` }) });
     }
+    // Exact APDU counts per format: required where tshark saw no malformed APDUs (its counts then
+    // cover the same frames ours do).
+    for (const [k, n] of Object.entries(t.apci_types ?? {})) {
+      const letter = /\((\w)\)/.exec(k)?.[1]?.toLowerCase() ?? '?';
+      const ours = pdus.filter((p) => p.kind === letter).length;
+      facts.push({ fact: `APCI format ${k} count ${n}`, found: ours === n, required: malformed === 0, ...(malformed === 0 ? {} : { why: `${WHY} (ours: ${ours})` }) });
+    }
     const cas = new Set(iframes.map((p) => p.commonAddress as number));
     for (const ca of t.common_addresses ?? []) facts.push({ fact: `common address ${ca}`, found: cas.has(ca), required: true });
     return facts;

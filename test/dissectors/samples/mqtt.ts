@@ -1,0 +1,23 @@
+// Whole MQTT packets for the conformance suite. Origins: the public captures zeek-mqtt (MQTT 3.1,
+// "MQIsdp") and suricata-mqtt-missing-connect-mixed (3.1.1), frame numbers as tshark numbers them,
+// and hand-built packets (from the MQTT 3.1.1 / 5.0 field tables) where noted.
+export const samples: Array<{ dir: 0 | 1; hex: string; note: string }> = [
+  { dir: 0, hex: '10 25 00 06 4d 51 49 73 64 70 03 02 00 05 00 17 70 61 68 6f 2f 33 34 41 41 45 35 34 41 37 35 44 38 33 39 35 36 36 45', note: 'CONNECT MQIsdp/3 client paho/34AAE54A75D839566E (zeek-mqtt frame 1)' },
+  { dir: 1, hex: '20 02 00 00', note: 'CONNACK accepted (zeek-mqtt frame 2)' },
+  { dir: 0, hex: '82 10 00 01 00 0b 53 61 6d 70 6c 65 54 6f 70 69 63 00', note: 'SUBSCRIBE SampleTopic (zeek-mqtt frame 3)' },
+  { dir: 1, hex: '90 03 00 01 00', note: 'SUBACK (zeek-mqtt frame 4)' },
+  { dir: 1, hex: '31 30 00 0b 53 61 6d 70 6c 65 54 6f 70 69 63 48 65 6c 6c 6f 20 66 72 6f 6d 20 74 68 65 20 50 61 68 6f 20 62 6c 6f 63 6b 69 6e 67 20 63 6c 69 65 6e 74', note: 'PUBLISH retained QoS 0 (zeek-mqtt frame 5)' },
+  { dir: 0, hex: 'c0 00', note: 'PINGREQ (zeek-mqtt frame 6)' },
+  { dir: 1, hex: 'd0 00', note: 'PINGRESP (zeek-mqtt frame 7)' },
+  { dir: 0, hex: '34 18 00 11 68 6f 75 73 65 2f 62 75 6c 62 73 2f 62 75 6c 62 31 00 03 4f 46 46', note: 'PUBLISH QoS 2 id 3 (suricata frame 30)' },
+  { dir: 1, hex: '50 02 00 03', note: 'PUBREC (suricata frame 31)' },
+  { dir: 0, hex: '62 02 00 03', note: 'PUBREL (suricata frame 38)' },
+  { dir: 1, hex: '70 02 00 03', note: 'PUBCOMP (suricata frame 39)' },
+  { dir: 0, hex: '40 02 00 01', note: 'PUBACK (suricata frame 44)' },
+  { dir: 0, hex: 'e0 00', note: 'DISCONNECT (suricata frame 61)' },
+  { dir: 0, hex: '10 0e 00 04 4d 51 54 54 04 02 00 3c 00 02 50 31', note: 'CONNECT MQTT/4 client P1 (suricata frame 81)' },
+  { dir: 0, hex: '10 1d 00 04 4d 51 54 54 04 c2 00 3c 00 03 68 6d 69 00 04 6f 70 65 72 00 06 73 65 63 72 65 74', note: 'hand-built CONNECT 3.1.1 with username "oper" and a password' },
+  { dir: 0, hex: '10 14 00 04 4d 51 54 54 05 02 00 3c 03 21 00 0a 00 04 6f 74 2d 31', note: 'hand-built CONNECT MQTT 5 with a Receive Maximum property' },
+  { dir: 0, hex: 'a2 07 00 02 00 03 61 2f 62', note: 'hand-built UNSUBSCRIBE a/b' },
+  { dir: 1, hex: 'b0 02 00 02', note: 'hand-built UNSUBACK' },
+];
