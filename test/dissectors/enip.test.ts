@@ -191,7 +191,7 @@ describe('CIP messages', () => {
     const cips = r.pdus.filter((p) => p.proto === 'cip');
     expect(cips[0]).toMatchObject({ functionName: 'Unconnected_Send', classId: 6, slot: 2 });
     expect(cips[1]).toMatchObject({ functionName: 'Get_Attribute_All', classId: 1, embedded: true });
-    expect(cips[2]).toMatchObject({ functionName: 'Get_Attribute_All', role: 'response', identity: L61 });
+    expect(cips[2]).toMatchObject({ functionName: 'Get_Attribute_All', role: 'response', identity: { ...L61, slot: 2 } });
     // a routing error comes back from the Connection Manager itself
     const e = tcp([[0, rrFrame(us)], [1, rrFrame('d2 00 01 01 04 01')]]).pdus.filter((p) => p.proto === 'cip');
     expect(e[2]).toMatchObject({ functionName: 'Unconnected_Send', status: 1, extStatus: 0x0104, exception: { code: 1, name: 'Connection failure' } });

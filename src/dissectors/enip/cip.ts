@@ -24,6 +24,8 @@ export interface Addressed {
   parts?: Addressed[];
   /** Unconnected_Send: the outer request, for an error answered by the Connection Manager itself */
   outer?: Addressed;
+  /** Unconnected_Send routed over the backplane (port 1): the slot of the module that answers */
+  slot?: number;
 }
 
 /** Per-flow CIP state: pending requests, bounded (architecture rule 5). */
@@ -211,7 +213,8 @@ function request(r: Reader, service: number, ctx: CipContext): Addressed {
       // the first port segment of the route: port 1 is the backplane, its link address the slot
       if (route.left >= 2 && (route.peek8() & 0xf0) === 0x00 && (route.peek8() & 0x0f) === 1) {
         route.skip(1);
-        pdu.slot = route.u8();
+        a.slot = route.u8();
+        pdu.slot = a.slot;
       }
     }
     ctx.out.pdu(pdu);
@@ -293,7 +296,13 @@ function response(r: Reader, service: number, ctx: CipContext, pending: Addresse
   }
   if (status === 0 && a?.classId === CLASS.IDENTITY) {
     const id = identityReply(r, service, a.attribute);
-    if (id) pdu.identity = id;
+    if (id) {
+      // routed through the chassis backplane: the facts are the module's in that slot, not the
+      // answering IP device's own
+      const slot = pending?.outer?.slot;
+      if (slot !== undefined) id.slot = slot;
+      pdu.identity = id;
+    }
   }
   ctx.out.pdu(pdu);
 }
