@@ -151,6 +151,30 @@ describe('bacnet: frames', () => {
     expect(one(f[16]!)).toMatchObject({ kind: 'time_synchronization', op: 'diagnostic', time: '2026-01-01T00:00:05.00' });
   });
 
+  it('SubscribeCOV, AtomicReadFile and a routed request (DNET/DADR, hop count)', () => {
+    const { T } = gen;
+    // SubscribeCOV: process 18, analog-input 3, issueConfirmedNotifications TRUE (context Boolean), lifetime 300 s
+    const cov = gen.bip(gen.confirmed(20, 5, T.ctxUnsigned(0, 18), T.ctxObject(1, 0, 3), T.ctxUnsigned(2, 1), T.ctxUnsigned(3, 300)));
+    expect(one(cov)).toMatchObject({ kind: 'subscribe_cov_request', processId: 18, objectTypeName: 'analog-input', instance: 3, confirmed: true, lifetime: 300 });
+    const cancel = gen.bip(gen.confirmed(21, 5, T.ctxUnsigned(0, 18), T.ctxObject(1, 0, 3)));
+    expect(one(cancel)).toMatchObject({ kind: 'subscribe_cov_request', cancel: true });
+    // AtomicReadFile of file 2, stream access from 0 for 480 octets
+    const arf = gen.bip(gen.confirmed(22, 6, T.appObject(10, 2), T.open(0), Buffer.from('3100', 'hex'), T.appUnsigned(480), T.close(0)));
+    expect(one(arf)).toMatchObject({ kind: 'atomic_read_file_request', op: 'read', objectTypeName: 'file', instance: 2 });
+    const routed = gen.bvlc(gen.BVLC.UNICAST, Buffer.concat([
+      gen.npdu({ dnet: 5, dadr: Buffer.from([0x0c]), expectingReply: true }), gen.readProperty(23, 8, 5012, 77)]));
+    expect(one(routed)).toMatchObject({ kind: 'read_property_request', dnet: 5, dadr: '0c', hopCount: 255, instance: 5012 });
+  });
+
+  it('network-layer rejects, proprietary messages and BDT reads', () => {
+    // Reject-Message-To-Network: reason 1 (no route), network 9
+    expect(one(fixLen('810a0000 0180 03 01 0009'))).toMatchObject({ functionName: 'Reject-Message-To-Network', reason: 1, network: 9 });
+    // vendor-proprietary message type 0x80 from vendor 24
+    expect(one(fixLen('810a0000 0180 80 0018'))).toMatchObject({ functionName: 'Proprietary-128', vendorId: 24 });
+    // Read-Broadcast-Distribution-Table-Ack with one entry 192.0.2.30:47808 / 255.255.255.255
+    expect(one(fixLen('81030000 c000021e bac0 ffffffff'), 1)).toMatchObject({ kind: 'read_bdt_ack', entries: ['192.0.2.30:47808'] });
+  });
+
   it('segmented requests are reported without decoding the partial body', () => {
     // confirmed request, SEG+MOR, invoke 7, sequence 0, window 4, ReadPropertyMultiple, first bytes of the body
     expect(one(fixLen('810a0000 0100 0c05 07 00 04 0e 0c020004'))).toMatchObject({
