@@ -1,0 +1,4 @@
+// LLMNR truth: query names and A records, checked as for DNS over the llmnr dissector's PDUs.
+import { dnsFamily } from './dns.js';
+
+export const matcher = dnsFamily('llmnr');
