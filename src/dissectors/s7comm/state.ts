@@ -1,0 +1,28 @@
+// Per-flow state of the S7 dissector: bounded reassembly buffers, one pair per direction.
+
+/** Bytes of unfinished COTP or userdata fragments kept per direction before giving up. */
+export const MAX_REASSEMBLY = 64 * 1024;
+
+export interface S7State {
+  /** COTP DT fragments waiting for the one with EOT, per direction */
+  cotp: [Buffer[] | null, Buffer[] | null];
+  cotpBytes: [number, number];
+  /** S7comm userdata fragments ("more data follows"), per direction */
+  ud: [Buffer[] | null, Buffer[] | null];
+  udBytes: [number, number];
+  /**
+   * The last Job each direction sent (one slot, not a table: S7 clients rarely pipeline, and this
+   * only names the answer): an Ack without parameters or a PI-Service Ack_Data names no service.
+   */
+  lastJob: [LastJob | null, LastJob | null];
+}
+
+export interface LastJob {
+  pduRef: number;
+  functionCode: number;
+  service?: string;
+}
+
+export function newState(): S7State {
+  return { cotp: [null, null], cotpBytes: [0, 0], ud: [null, null], udBytes: [0, 0], lastJob: [null, null] };
+}
