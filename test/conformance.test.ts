@@ -155,7 +155,8 @@ function appChecks(d: Dissector) {
       decodeApp(d, b, s.dir, d.newState?.(), a);
       decodeApp(d, b, s.dir, d.newState?.(), c);
       expect(a.pdus.length).toBeGreaterThan(0);
-      expect(c).toEqual(a);
+      // the results, not the sink objects (each has its own closures)
+      expect({ pdus: c.pdus, anomalies: c.anomalies }).toEqual({ pdus: a.pdus, anomalies: a.anomalies });
       for (let n = 0; n < b.length; n++) {
         const t = sink();
         expect(() => decodeApp(d, b.subarray(0, n), s.dir, d.newState?.(), t)).not.toThrow();
