@@ -174,7 +174,7 @@ function decodeDcp(r: Reader, frameId: number, out: PduSink): void {
         const o = data.u8(), s = data.u8(), error = data.u8();
         block.value = { option: o, suboption: s, name: blockNames[(o << 8) | s] ?? 'unknown', error, errorName: blockErrorNames[error] ?? 'unknown' };
       } else {
-        if (prefixed && code !== 0xffff) block.info = data.u16();
+        if (prefixed && code !== 0xffff && data.left >= 2) block.info = data.u16(); // zero-length: padding read as a block
         const v = blockValue(code, data);
         if (v !== undefined) block.value = v;
       }

@@ -1,6 +1,10 @@
 // Frame tests for IEC 61850 GOOSE (IEC 61850-8-1 Annex A and C). Real frames come from the samples
 // file; the others are built here with a minimal BER encoder (definite short/long lengths).
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { Ingest } from '../../src/ingest.js';
+import { createSensor } from '../../src/pipeline.js';
+import { ROOT } from '../support/env.js';
 import type { Analyzer } from '../../src/analyzers/analyzer.js';
 import { buildRegistry } from '../../src/decode/registry.js';
 import { decodeApp } from '../../src/decode/reader.js';
@@ -11,6 +15,9 @@ import { Sensor } from '../../src/sensor.js';
 import { hex } from '../support/decode.js';
 import { ethernet } from '../support/frames.js';
 import { samples } from './samples/goose.js';
+import { GOOSE_PUB, GOOSE_SEQUENCE, gooseCaptures } from '../pcapgen/l2.js';
+
+gooseCaptures(); // fills GOOSE_SEQUENCE, the sequence the capture was written from
 
 function run(payload: Buffer) {
   const out = { pdus: [] as Pdu[], anomalies: [] as string[] };
@@ -147,5 +154,32 @@ describe('GOOSE through the pipeline', () => {
     expect(pdus).toHaveLength(1);
     expect(pdus[0]).toMatchObject({ proto: 'goose', srcMac: '00:00:23:06:30:fe', dstMac: '01:0c:cd:01:00:00', goID: 'InterlockingA' });
     expect(sensor.stats().protocols.goose).toBe(1);
+  });
+});
+
+async function replay(name: string) {
+  const pdus: Pdu[] = [];
+  const collect: Analyzer = { name: 'collect', pdu(p) { if (p.proto === 'goose') pdus.push(p); } };
+  const report = await new Ingest(createSensor([collect]), { files: [join(ROOT, 'pcaps', 'goose', name)] }).run();
+  return { pdus, report };
+}
+
+describe('goose generated captures through the pipeline (test/pcapgen/l2.ts)', () => {
+  it('publisher-stnum.pcap: heartbeats, then two state changes with retransmission bursts', async () => {
+    const { pdus, report } = await replay('publisher-stnum.pcap');
+    expect(report.anomalies['decode.exception'] ?? 0).toBe(0);
+    expect(Object.keys(report.anomalies).filter((k) => k.startsWith('goose.'))).toEqual([]);
+    expect(pdus.map((p) => `${p.stNum}/${p.sqNum}`)).toEqual(GOOSE_SEQUENCE.map((e) => `${e.stNum}/${e.sqNum}`));
+    expect(new Set(pdus.map((p) => p.stNum))).toEqual(new Set([1, 2, 3]));
+    expect(pdus.every((p) => p.srcMac === '02:00:00:61:85:01' && p.dstMac === '01:0c:cd:01:00:10' && p.gocbRef === GOOSE_PUB.gocbRef && p.appid === GOOSE_PUB.appid)).toBe(true);
+    // a state change is announced with a short time-allowed-to-live
+    expect(pdus.filter((p) => p.sqNum === 0 && p.stNum !== 1).map((p) => p.timeAllowedToLive)).toEqual([20, 20]);
+  });
+
+  it('malformed.pcap: anomalies and no PDUs', async () => {
+    const { pdus, report } = await replay('malformed.pcap');
+    expect(pdus).toEqual([]);
+    expect(report.anomalies['decode.exception'] ?? 0).toBe(0);
+    expect(report.anomalies).toMatchObject({ 'goose.truncated': 1, 'goose.bad_length': 2, 'goose.bad_tag': 1, 'goose.ber_invalid': 1 });
   });
 });

@@ -1,6 +1,10 @@
 // Frame tests for LLDP (IEEE 802.1AB-2016 §8.4-8.5). Real LLDPDUs come from the samples file; the
 // others are built TLV by TLV here (7-bit type, 9-bit length, value).
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { Ingest } from '../../src/ingest.js';
+import { createSensor } from '../../src/pipeline.js';
+import { ROOT } from '../support/env.js';
 import type { Analyzer } from '../../src/analyzers/analyzer.js';
 import { buildRegistry } from '../../src/decode/registry.js';
 import { decodeApp } from '../../src/decode/reader.js';
@@ -133,5 +137,34 @@ describe('LLDP through the pipeline', () => {
     expect(pdus).toHaveLength(1);
     expect(pdus[0]).toMatchObject({ proto: 'lldp', srcMac: '00:1b:1b:02:e6:1f', dstMac: '01:80:c2:00:00:0e', systemName: 'Switch1' });
     expect(sensor.stats().protocols.lldp).toBe(1);
+  });
+});
+
+async function replay(name: string) {
+  const pdus: Pdu[] = [];
+  const collect: Analyzer = { name: 'collect', pdu(p) { if (p.proto === 'lldp') pdus.push(p); } };
+  const report = await new Ingest(createSensor([collect]), { files: [join(ROOT, 'pcaps', 'lldp', name)] }).run();
+  return { pdus, report };
+}
+
+describe('lldp generated captures through the pipeline (test/pcapgen/l2.ts)', () => {
+  it('neighbours.pcap: two switches every 30 s, then a TTL 0 shutdown', async () => {
+    const { pdus, report } = await replay('neighbours.pcap');
+    expect(report.anomalies['decode.exception'] ?? 0).toBe(0);
+    expect(Object.keys(report.anomalies).filter((k) => k.startsWith('lldp.'))).toEqual([]);
+    expect(pdus).toHaveLength(10);
+    expect(new Set(pdus.map((p) => `${p.srcMac} ${p.chassisId} ${p.portId}`))).toEqual(new Set([
+      '02:00:00:11:d0:01 cell-sw-1 port-001', '02:00:00:11:d0:01 cell-sw-1 port-002', '02:00:00:11:d0:02 02:00:00:11:d0:02 Gi1/0/24',
+    ]));
+    expect(pdus[0]).toMatchObject({ systemName: 'cell-sw-1', managementAddress: '192.168.0.2', identity: { name: 'cell-sw-1', model: 'Managed IE switch 8TX, FW V2.1', deviceType: 'bridge' }, orgSpecificTlvs: 1 });
+    expect(pdus[9]).toMatchObject({ srcMac: '02:00:00:11:d0:02', ttl: 0, capabilities: { names: ['bridge', 'router'] } });
+  });
+
+  it('malformed.pcap: anomalies, and no PDU without them', async () => {
+    const { pdus, report } = await replay('malformed.pcap');
+    expect(report.anomalies['decode.exception'] ?? 0).toBe(0);
+    expect(report.anomalies).toMatchObject({ 'lldp.truncated': 1, 'lldp.tlv_overrun': 2 }); // the cut TLV and the HTTP text
+    expect(report.anomalies['lldp.missing_mandatory']).toBeGreaterThanOrEqual(2);
+    for (const p of pdus) expect((p.anomalies as string[] | undefined)?.length).toBeGreaterThan(0);
   });
 });

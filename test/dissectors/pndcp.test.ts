@@ -1,6 +1,10 @@
 // Frame tests for PROFINET DCP (IEC 61158-6-10 §4.3). Real frames come from the samples file
 // (ChangeIPUsingDCP.pcap); the others are built here field by field from the DCP header and block layout.
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { Ingest } from '../../src/ingest.js';
+import { createSensor } from '../../src/pipeline.js';
+import { ROOT } from '../support/env.js';
 import type { Analyzer } from '../../src/analyzers/analyzer.js';
 import { decodeApp } from '../../src/decode/reader.js';
 import type { Pdu } from '../../src/decode/types.js';
@@ -191,5 +195,48 @@ describe('PROFINET DCP through the pipeline', () => {
     expect(pdus[0]).toMatchObject({ proto: 'pndcp', kind: 'identify_response', srcMac: '08:00:06:93:cf:32', dstMac: '00:0c:29:ba:09:ea', nameOfStation: 'X208-BORD' });
     expect(pdus[1]).toMatchObject({ kind: 'identify_request', srcMac: '00:1b:1b:02:9a:c3', dstMac: '01:0e:cf:00:00:00' });
     expect(stats.protocols.pndcp).toBe(2);
+  });
+});
+
+async function replay(name: string) {
+  const pdus: Pdu[] = [];
+  const collect: Analyzer = { name: 'collect', pdu(p) { if (p.proto === 'pndcp') pdus.push(p); } };
+  const report = await new Ingest(createSensor([collect]), { files: [join(ROOT, 'pcaps', 'pndcp', name)] }).run();
+  return { pdus, report };
+}
+
+describe('pndcp generated captures through the pipeline (test/pcapgen/l2.ts)', () => {
+  it('identify-and-set-ip.pcap: Identify All, two responses, a name search, Set IP, Signal, cyclic RT', async () => {
+    const { pdus, report } = await replay('identify-and-set-ip.pcap');
+    expect(report.anomalies['decode.exception'] ?? 0).toBe(0);
+    expect(Object.keys(report.anomalies).filter((k) => k.startsWith('pndcp.'))).toEqual([]);
+    expect(pdus.map((p) => `${p.srcMac} > ${p.dstMac} ${p.kind}`)).toEqual([
+      '02:00:00:8e:00:01 > 01:0e:cf:00:00:00 identify_request',
+      '02:00:00:8e:00:21 > 02:00:00:8e:00:01 identify_response',
+      '02:00:00:8e:00:22 > 02:00:00:8e:00:01 identify_response',
+      '02:00:00:8e:00:01 > 01:0e:cf:00:00:00 identify_request',
+      '02:00:00:8e:00:01 > 02:00:00:8e:00:22 set_request',
+      '02:00:00:8e:00:22 > 02:00:00:8e:00:01 set_response',
+      '02:00:00:8e:00:01 > 02:00:00:8e:00:21 set_request',
+      '02:00:00:8e:00:21 > 02:00:00:8e:00:01 set_response',
+      '02:00:00:8e:00:21 > 02:00:00:8e:00:01 rt_frame',
+      '02:00:00:8e:00:21 > 02:00:00:8e:00:01 rt_frame',
+      '02:00:00:8e:00:21 > 02:00:00:8e:00:01 rt_frame',
+    ]);
+    expect(pdus[1]).toMatchObject({ nameOfStation: 'io-dev-1', vendorId: 0x2a, deviceId: 0x0313, ip: '192.168.0.21', identity: { name: 'io-dev-1', productName: 'ET 200SP', deviceType: 'IO device' } });
+    expect(pdus[2]).toMatchObject({ nameOfStation: 'io-dev-2', vendorId: 0xb0, ip: '0.0.0.0' });
+    expect(pdus[3]).toMatchObject({ filter: { nameOfStation: 'io-dev-9' } });
+    expect(pdus[3]!.identity).toBeUndefined();
+    expect(pdus[4]).toMatchObject({ op: 'write', changes: ['IP change'], assign: { ip: '192.168.0.22', netmask: '255.255.255.0', gateway: '192.168.0.1' } });
+    expect(pdus[6]).toMatchObject({ op: 'diagnostic', changes: ['signal'] });
+    expect(pdus[8]).toMatchObject({ frameId: 0xc001, frameClass: 'RT class 1 cyclic' });
+  });
+
+  it('malformed.pcap: anomalies, and no PDU without them', async () => {
+    const { pdus, report } = await replay('malformed.pcap');
+    expect(report.anomalies['decode.exception'] ?? 0).toBe(0);
+    expect(report.anomalies).toMatchObject({ 'pndcp.truncated': 1, 'pndcp.unknown_service': 1, 'pndcp.block_overrun': 1, 'pndcp.length_exceeds_frame': 1, 'pndcp.frame_id_mismatch': 1 });
+    for (const p of pdus) expect((p.anomalies as string[] | undefined)?.length, p.kind).toBeGreaterThan(0);
+    expect(pdus.filter((p) => p.identity !== undefined && (p.identity as { name?: string }).name !== 'x')).toEqual([]);
   });
 });
