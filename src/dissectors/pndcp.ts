@@ -224,7 +224,7 @@ function applySettings(pdu: AppPdu, serviceId: number, response: boolean, blocks
   const get = (code: number) => blocks.find((b) => ((b.option << 8) | b.suboption) === code)?.value;
   const name = get(0x0202) as string | undefined;
   const ipParam = (get(0x0102) ?? get(0x0103)) as { ip: string; netmask: string; gateway: string } | undefined;
-  if ((serviceId === 5 || serviceId === 3) && response || serviceId === 6) {
+  if (((serviceId === 5 || serviceId === 3) && response) || serviceId === 6) {
     const identity: Identity = {};
     if (name) identity.name = name;
     const vendorValue = get(0x0201) as string | undefined;
