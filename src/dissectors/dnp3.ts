@@ -5,8 +5,13 @@
 // not decoded: the header list is what inventories and detection rules need, and walking it only takes
 // each object's size (Annex A, the object library).
 import type { AnomalyId } from '../decode/anomalies.js';
-import type { OpClass } from '../decode/pdu.js';
+import type { Identity, OpClass } from '../decode/pdu.js';
 import type { DatagramDissector, Direction, ProbeResult, PduSink, StreamDissector } from '../decode/types.js';
+import {
+  ATTRIBUTE, BY_VARIATION, HEADERS_ONLY, KINDS, PACKED, PACKED2, dnp3FunctionNames, linkPrimaryNames, linkSecondaryNames, objectSize, opOf,
+} from './dnp3/codes.js';
+
+export { dnp3FunctionNames } from './dnp3/codes.js';
 
 // ---------------------------------------------------------------- data link layer, clause 9
 
@@ -63,65 +68,7 @@ function probeDnp3(b: Buffer): ProbeResult {
   return crcOk(b, 0, 8) && b[2]! >= 5 ? 'yes' : 'no';
 }
 
-/** Link function codes (clause 9: PRM=1 and PRM=0 tables), primary (PRM=1) and secondary. */
-const linkPrimaryNames: Record<number, string> = {
-  0: 'Reset Link States', 2: 'Test Link States', 3: 'Confirmed User Data', 4: 'Unconfirmed User Data', 9: 'Request Link Status',
-};
-const linkSecondaryNames: Record<number, string> = { 0: 'Ack', 1: 'Nack', 11: 'Link Status', 15: 'Not Supported' };
-
 // ---------------------------------------------------------------- application layer, clause 4
-
-/** Application function codes (clause 4, function code table); names as Wireshark shows them. */
-export const dnp3FunctionNames: Record<number, string> = {
-  0: 'Confirm', 1: 'Read', 2: 'Write', 3: 'Select', 4: 'Operate', 5: 'Direct Operate', 6: 'Direct Operate No Ack',
-  7: 'Immediate Freeze', 8: 'Immediate Freeze No Ack', 9: 'Freeze and Clear', 10: 'Freeze and Clear No Ack',
-  11: 'Freeze at Time', 12: 'Freeze at Time No Ack', 13: 'Cold Restart', 14: 'Warm Restart', 15: 'Initialize Data',
-  16: 'Initialize Application', 17: 'Start Application', 18: 'Stop Application', 19: 'Save Configuration',
-  20: 'Enable Unsolicited', 21: 'Disable Unsolicited', 22: 'Assign Class', 23: 'Delay Measure', 24: 'Record Current Time',
-  25: 'Open File', 26: 'Close File', 27: 'Delete File', 28: 'Get File Info', 29: 'Authenticate File', 30: 'Abort File',
-  31: 'Activate Config', 32: 'Authentication Request', 33: 'Authentication Request No Ack',
-  129: 'Response', 130: 'Unsolicited Response', 131: 'Authentication Response',
-};
-
-const KINDS: Record<number, string> = Object.fromEntries(
-  Object.entries(dnp3FunctionNames).map(([k, v]) => [k, v.toLowerCase().replace(/ /g, '_')]));
-
-const opOf = (fc: number): OpClass | undefined => {
-  if (fc === 1) return 'read';
-  if (fc === 2 || fc === 22) return 'write';
-  if ((fc >= 3 && fc <= 18)) return 'control'; // select/operate, freezes, restarts, application start/stop
-  if (fc === 19 || (fc >= 25 && fc <= 31)) return 'program'; // configuration and file transfer
-  if (fc === 23 || fc === 24) return 'diagnostic'; // time synchronisation
-  if (fc === 0 || fc === 20 || fc === 21 || fc === 32 || fc === 33 || fc === 131) return 'session';
-  return undefined;
-};
-
-/** Requests whose object headers carry no object data, only ranges or indices (clause 4). */
-const HEADERS_ONLY = new Set([0, 1, 7, 8, 9, 10, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24]);
-
-const PACKED = -1;     // 1 bit per point (g1v1, g10v1, g12v3, g80v1)
-const PACKED2 = -2;    // 2 bits per point (g3v1 double-bit binary input)
-const BY_VARIATION = -3; // octet/string objects: the variation is the length (g110-g113)
-const ATTRIBUTE = -4;  // device attribute g0: data type, length, value (Annex A)
-
-/** Octets per object instance by group, indexed by variation (Annex A, the object library); 0 = no data. */
-const SIZES: Record<number, readonly number[]> = {
-  1: [0, PACKED, 1], 2: [0, 1, 7, 3], 3: [0, PACKED2, 1], 4: [0, 1, 7, 3],
-  10: [0, PACKED, 1], 11: [0, 1, 7], 12: [0, 11, 11, PACKED], 13: [0, 1, 7],
-  20: [0, 5, 3, 5, 3, 4, 2, 4, 2], 21: [0, 5, 3, 5, 3, 11, 9, 11, 9, 4, 2, 4, 2],
-  22: [0, 5, 3, 5, 3, 11, 9, 11, 9], 23: [0, 5, 3, 5, 3, 11, 9, 11, 9],
-  30: [0, 5, 3, 4, 2, 5, 9], 31: [0, 5, 3, 11, 9, 4, 2, 5, 9], 32: [0, 5, 3, 11, 9, 5, 9, 11, 15],
-  33: [0, 5, 3, 11, 9, 5, 9, 11, 15], 34: [0, 2, 4, 4],
-  40: [0, 5, 3, 5, 9], 41: [0, 5, 3, 5, 9], 42: [0, 5, 3, 11, 9, 5, 9, 11, 15], 43: [0, 6, 4, 12, 10, 6, 10, 12, 16],
-  50: [0, 6, 10, 6, 11], 51: [0, 6, 6], 52: [0, 2, 2], 60: [0, 0, 0, 0, 0], 80: [0, PACKED],
-};
-
-function objectSize(group: number, variation: number): number | undefined {
-  if (group === 0) return ATTRIBUTE;
-  if (group >= 110 && group <= 113) return variation > 0 ? BY_VARIATION : undefined;
-  const s = SIZES[group]?.[variation];
-  return s === undefined || (variation === 0 && group !== 60) ? undefined : s;
-}
 
 export interface Dnp3Object {
   group: number;
@@ -162,12 +109,22 @@ function iinOf(i1: number, i2: number): Dnp3Iin {
 
 const MAX_OBJECTS = 64;
 
+/** Device attributes (group 0, Annex A) an outstation reports about itself, by variation. */
+const ATTRIBUTE_FIELDS: Partial<Record<number, 'firmwareVersion' | 'hardwareVersion' | 'name' | 'serial' | 'model' | 'vendor'>> = {
+  242: 'firmwareVersion', // device manufacturer's software version
+  243: 'hardwareVersion', // device manufacturer's hardware version
+  247: 'name',            // user-assigned device name
+  248: 'serial',          // device serial number
+  250: 'model',           // device manufacturer's product name and model
+  252: 'vendor',          // device manufacturer's name
+};
+
 /**
  * Walks the object headers of one application fragment (clause 4): group, variation, qualifier
  * (prefix code bits 6-4, range specifier code bits 3-0), the range field, then skips the objects.
  * Stops at the first header it cannot size, recording it with an anomaly.
  */
-function walkObjects(b: Buffer, pos: number, end: number, withData: boolean, objects: Dnp3Object[], out: PduSink): void {
+function walkObjects(b: Buffer, pos: number, end: number, withData: boolean, objects: Dnp3Object[], out: PduSink, ident: Identity | null): void {
   while (pos < end) {
     if (objects.length >= MAX_OBJECTS) return out.anomaly('dnp3.too_many_objects');
     if (end - pos < 3) return out.anomaly('dnp3.malformed_objects');
@@ -231,9 +188,13 @@ function walkObjects(b: Buffer, pos: number, end: number, withData: boolean, obj
     } else { // ATTRIBUTE: index prefix, then data type, length, value
       for (let i = 0; i < count; i++) {
         if (end - pos < prefixLen + 2) return out.anomaly('dnp3.malformed_objects');
-        const n = b[pos + prefixLen + 1]!;
+        const type = b[pos + prefixLen]!, n = b[pos + prefixLen + 1]!;
         pos += prefixLen + 2;
         if (n > end - pos) return out.anomaly('dnp3.malformed_objects');
+        if (ident && type === 1 && n > 0) { // VSTR: a visible string
+          const field = ATTRIBUTE_FIELDS[variation];
+          if (field) ident[field] = b.toString('latin1', pos, pos + n).replace(/[\0 ]+$/, '');
+        }
         pos += n;
       }
     }
@@ -260,6 +221,7 @@ export interface Dnp3Pdu {
   confirmRequested?: boolean;
   objects?: Dnp3Object[];
   iin?: Dnp3Iin;
+  identity?: Identity;
   length?: number;
 }
 
@@ -295,7 +257,12 @@ function decodeApplication(b: Buffer, len: number, link: LinkInfo, frames: numbe
     return out.pdu(p as never);
   }
   // Secure authentication (g120) objects carry their own sizes in 0x5B qualifiers; a confirm has none.
-  walkObjects(b, pos, len, response || !HEADERS_ONLY.has(fc), p.objects!, out);
+  // Only a response states facts about its sender; a write of attributes is the master's wish.
+  const ident: Identity | null = response ? {} : null;
+  walkObjects(b, pos, len, response || !HEADERS_ONLY.has(fc), p.objects!, out, ident);
+  if (ident && Object.keys(ident).length > 0) p.identity = ident;
+  // A write of the time and date (g50v1/v3) is time synchronisation, not a process write.
+  if (fc === 2 && p.objects!.length > 0 && p.objects!.every((o) => o.group === 50)) p.op = 'diagnostic';
   out.pdu(p as never);
 }
 

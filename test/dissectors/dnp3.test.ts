@@ -143,6 +143,15 @@ describe('DNP3 application layer', () => {
       { kind: 'response', objects: [{ group: 2, variation: 2, qualifier: 0x28, count: 2 }] }],
     ['Cold restart response g52v2', outstation(APDU.coldRestartResponse(5)), 1,
       { kind: 'response', objects: [{ group: 52, variation: 2, qualifier: 7, count: 1 }] }],
+    ['Read of all device attributes g0v254', master(APDU.readAttributes(5)), 0,
+      { kind: 'read', op: 'read', objects: [{ group: 0, variation: 254, qualifier: 6, count: 0 }] }],
+    ['Response with device attributes: identity', outstation(APDU.attributesResponse(5)), 1,
+      { kind: 'response', identity: { vendor: 'Example Devices', model: 'RTU-5000', firmwareVersion: '2.4.1' }, objects: [
+        { group: 0, variation: 252, qualifier: 0, count: 1 }, { group: 0, variation: 250, qualifier: 0, count: 1 }, { group: 0, variation: 242, qualifier: 0, count: 1 }] }],
+    ['Record Current Time', master(APDU.recordCurrentTime(6)), 0,
+      { kind: 'record_current_time', functionCode: 24, op: 'diagnostic', objects: [] }],
+    ['Write g50v3 last recorded time: time synchronisation', master(APDU.writeTime(7)), 0,
+      { kind: 'write', functionCode: 2, op: 'diagnostic', objects: [{ group: 50, variation: 3, qualifier: 7, count: 1 }] }],
   ];
   for (const [name, bytes, dir, want] of cases) {
     it(name, () => {
@@ -248,10 +257,13 @@ describe('DNP3 generated captures through the pipeline', () => {
     expect(dnp3Anomalies(r.anomalies)).toEqual({});
     expect(r.pdus.map((p) => p.kind)).toEqual([
       'link', 'link', 'read', 'response', 'write', 'response', 'read', 'response', 'direct_operate', 'response',
-      'enable_unsolicited', 'response', 'unsolicited_response', 'confirm', 'cold_restart', 'response',
+      'enable_unsolicited', 'response', 'unsolicited_response', 'confirm', 'read', 'response', 'record_current_time', 'response',
+      'write', 'response', 'cold_restart', 'response',
     ]);
     expect(r.pdus[3]).toMatchObject({ src: '192.168.100.20', linkSource: 10, linkFrames: 2, iin: { deviceRestart: true } });
-    expect(r.pdus[14]).toMatchObject({ src: '192.168.100.10', functionName: 'Cold Restart', linkSource: 1, linkDestination: 10 });
+    expect(r.pdus[15]).toMatchObject({ src: '192.168.100.20', identity: { vendor: 'Example Devices', model: 'RTU-5000', firmwareVersion: '2.4.1' } });
+    expect(r.pdus[18]).toMatchObject({ op: 'diagnostic', objects: [{ group: 50, variation: 3, qualifier: 7, count: 1 }] });
+    expect(r.pdus[20]).toMatchObject({ src: '192.168.100.10', functionName: 'Cold Restart', op: 'control', linkSource: 1, linkDestination: 10 });
   });
 
   it('dnp3/udp-read.pcap: link status and a two-frame response in one datagram', async () => {

@@ -69,6 +69,15 @@ export const APDU = {
   // unsolicited (UNS|CON) with g32v1 one event (index 1, flag, int32)
   unsolicited: (seq: number) => hexb(`${(0xf0 | seq).toString(16)} 82 02 00 20 01 28 01 00 0100 01 10270000`),
   confirmUnsolicited: (seq: number) => hexb(`${(0xd0 | seq).toString(16)} 00`),
+  // g0v254 "all device attributes", qualifier 0x06
+  readAttributes: (seq: number) => hexb(`${(0xc0 | seq).toString(16)} 01 00 fe 06`),
+  // g0v252 manufacturer, g0v250 product and model, g0v242 software version: qualifier 0x00 0-0, VSTR (type 1)
+  attributesResponse: (seq: number) => Buffer.concat([hexb(`${(0xc0 | seq).toString(16)} 81 00 00`),
+    ...([[0xfc, 'Example Devices'], [0xfa, 'RTU-5000'], [0xf2, '2.4.1']] as const).map(([v, text]) =>
+      Buffer.concat([Buffer.from([0x00, v, 0x00, 0x00, 0x00, 0x01, text.length]), Buffer.from(text, 'latin1')]))]),
+  recordCurrentTime: (seq: number) => hexb(`${(0xc0 | seq).toString(16)} 18`),
+  // g50v3 last recorded time, qualifier 0x07 count 1, 48-bit ms since 1970 (2024-01-01T00:00:00Z)
+  writeTime: (seq: number) => hexb(`${(0xc0 | seq).toString(16)} 02 32 03 07 01 00 a0 c1 c4 8c 01`),
 };
 
 const MASTER_ADDR = 1;
@@ -85,7 +94,7 @@ const rsp = (data: Buffer): ConversationMessage => ({ from: 'server', data });
 const toPackets = (frames: Array<{ tsNs: bigint; data: Buffer }>): Packet[] =>
   frames.map((f) => ({ ts: { sec: Number(f.tsNs / 1_000_000_000n), nsec: Number(f.tsNs % 1_000_000_000n) }, data: f.data }));
 
-/** A master polling an outstation over TCP: link status, integrity poll, restart handling, control, unsolicited. */
+/** A master polling an outstation over TCP: link status, integrity poll, restart handling, control, unsolicited, attributes, time sync. */
 export function tcpPoll(): Packet[] {
   const c = tcpConversation({
     client: master, server: outstation, startNs: T0, rng: new Rng(1815),
@@ -104,8 +113,14 @@ export function tcpPoll(): Packet[] {
       rsp(fromOutstation(APDU.nullResponse(4))),
       rsp(fromOutstation(APDU.unsolicited(0))),
       req(fromMaster(APDU.confirmUnsolicited(0))),
-      req(fromMaster(APDU.coldRestart(5))),
-      rsp(fromOutstation(APDU.coldRestartResponse(5))),
+      req(fromMaster(APDU.readAttributes(5))),
+      rsp(fromOutstation(APDU.attributesResponse(5))),
+      req(fromMaster(APDU.recordCurrentTime(6))),
+      rsp(fromOutstation(APDU.nullResponse(6))),
+      req(fromMaster(APDU.writeTime(7))),
+      rsp(fromOutstation(APDU.nullResponse(7))),
+      req(fromMaster(APDU.coldRestart(8))),
+      rsp(fromOutstation(APDU.coldRestartResponse(8))),
     ],
   });
   return toPackets(c.frames);
