@@ -152,6 +152,10 @@ function response(r: Reader, code: number, tid: number, unit: number, state: Mod
   if (code & 0x80) {
     // §7: function code | 0x80, then one exception code byte
     const p = pdu('exception', 'response', fc, tid, unit);
+    if (r.left === 0) {
+      flag('modbus.truncated'); // the refusal is known even without its reason
+      return p;
+    }
     const ex = r.u8();
     if (!isKnownException(ex)) flag('modbus.unknown_exception_code');
     p.exception = EXCEPTION[ex]!;

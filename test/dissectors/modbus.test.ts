@@ -169,6 +169,32 @@ describe('modbus decode: requests and responses', () => {
     expect(s('000100000003008302', 1)).toEqual({ anomalies: [], state: expect.anything(), pdus: [{ ...base, kind: 'exception', role: 'response',
       functionCode: 3, functionName: 'Read Holding Registers', op: 'read', unit: 0, transactionId: 1, exception: { code: 2, name: 'Illegal Data Address' } }] });
   });
+
+  it('FC2 read discrete inputs, FC4 / FC16 / FC21 / FC22 responses (frames 12, 14, 30, 58; hand-built FC21 echo)', () => {
+    const s = session();
+    expect(s('000300000006040200010001', 0).pdus[0]).toMatchObject({ kind: 'read_discrete_inputs_request', functionName: 'Read Discrete Inputs', address: 1, quantity: 1 });
+    expect(s('00030000000404020100', 1)).toMatchObject({ anomalies: [], pdus: [{ kind: 'read_discrete_inputs_response', byteCount: 1, values: [0] }] });
+    s('000700000006040400010001', 0);
+    expect(s('0007000000050404028e2b', 1).pdus).toEqual([{ ...base, kind: 'read_input_registers_response', role: 'response', functionCode: 4,
+      functionName: 'Read Input Registers', op: 'read', unit: 4, transactionId: 7, byteCount: 2, values: [0x8e2b] }]);
+    s('000e0000000f0710000100040800aa00bb00cc00dd', 0);
+    expect(s('000e00000006071000010004', 1).pdus).toEqual([{ ...base, kind: 'write_multiple_registers_response', role: 'response', functionCode: 16,
+      functionName: 'Write Multiple Registers', op: 'write', unit: 7, transactionId: 14, address: 1, quantity: 4 }]);
+    s('00040000000c0b15090600040007000106af', 0);
+    expect(s('00040000000c0b15090600040007000106af', 1)).toMatchObject({ anomalies: [], pdus: [{ kind: 'write_file_record_response',
+      records: [{ file: 4, record: 7, length: 1, values: [0x06af] }] }] });
+    s('0012000000080416000adead0000', 0);
+    expect(s('0012000000080416000adead0000', 1)).toMatchObject({ anomalies: [], pdus: [{ kind: 'mask_write_register_response', address: 10, andMask: 0xdead, orMask: 0 }] });
+  });
+
+  it('every sample decodes alone to one PDU of its direction\'s role, a response only missing its request', () => {
+    for (const smp of samples) {
+      const r = one(smp.hex, smp.dir);
+      expect(r.pdus, smp.note).toHaveLength(1);
+      expect(r.pdus[0]!.role, smp.note).toBe(smp.dir === 0 ? 'request' : 'response');
+      expect(r.anomalies, smp.note).toEqual(smp.dir === 0 ? [] : ['modbus.unmatched_response']);
+    }
+  });
 });
 
 describe('modbus decode: malformations are anomalies', () => {
@@ -213,6 +239,11 @@ describe('modbus decode: malformations are anomalies', () => {
     expect(one('000100000003018377', 1)).toMatchObject({ anomalies: ['modbus.unmatched_response', 'modbus.unknown_exception_code'],
       pdus: [{ kind: 'exception', exception: { code: 0x77, name: 'Unknown' } }] });
     expect(one('0001000000030183 02', 0)).toMatchObject({ anomalies: ['modbus.exception_in_request'], pdus: [{ kind: 'unknown_request', functionCode: 3 }] });
+    // no exception code at all: the refusal is still a PDU
+    const bare = one('00010000000201 83', 1);
+    expect(bare.anomalies).toEqual(['modbus.unmatched_response', 'modbus.truncated']);
+    expect(bare.pdus[0]).toMatchObject({ kind: 'exception', functionCode: 3 });
+    expect(bare.pdus[0]!.exception).toBeUndefined();
   });
 
   it('transactions: unmatched response, function mismatch, bounded outstanding requests', () => {
