@@ -1,6 +1,5 @@
 // THE list of dissectors. Adding a protocol: its file, one line here, its rows in decode/anomalies.ts.
 import type { Dissector } from '../decode/types.js';
-import { cip, enip, enipUdp } from './enip/index.js';
 import { dhcp } from './dhcp.js';
 import { dns, llmnr, mdns } from './dns.js';
 import { nbns } from './nbns.js';
@@ -42,7 +41,6 @@ export const dissectors: readonly Dissector[] = [
   bacnet,
   enip, enipUdp, cip,
   goose,
-  enip, enipUdp, cip,
   // <<ot-protocols>>
   // application: discovery and IT protocols
   lldp,
