@@ -140,6 +140,7 @@ export const ANOMALIES = {
   's7commplus.unknown_version': 'S7comm-plus protocol version other than 1, 2, 3 or 0xfe',
   's7commplus.unknown_opcode': 'S7comm-plus opcode other than request, response or notification',
   's7commplus.length_mismatch': 'S7comm-plus data length disagrees with the COTP payload',
+  's7commplus.unterminated': 'S7comm-plus PDU continued over more than 64 TSDUs without its trailer; decoding restarts',
   // modbus
   'modbus.truncated': 'Modbus/TCP ADU shorter than its MBAP length or its function body',
   'modbus.invalid_protocol_id': 'MBAP protocol identifier other than 0 (not Modbus)',

@@ -287,6 +287,27 @@ describe('S7comm-plus', () => {
     expect(run(dt(hex('72 01 00 01 99 72 01 00 00'))).anomalies).toEqual(['s7commplus.unknown_opcode']);
   });
 
+  it('a PDU over several TSDUs: the first is decoded, continuations are consumed up to the trailer', () => {
+    const whole = plus('Request Get Multi').subarray(7); // 72 03 006a <integrity, data> 72 03 00 00
+    const body = whole.subarray(4, whole.length - 4);
+    const lenHdr = (n: number) => { const h = Buffer.from([0x72, 0x03, 0, 0]); h.writeUInt16BE(n, 2); return h; };
+    const first = Buffer.concat([lenHdr(60), body.subarray(0, 60)]); // no trailer: more follows
+    const rest = Buffer.concat([lenHdr(body.length - 60), body.subarray(60), hex('72 03 00 00')]);
+    const st = s7comm.newState!();
+    const a = run(dt(first), 0, st);
+    expect(a.anomalies).toEqual([]);
+    expect(a.pdus).toMatchObject([{ proto: 's7commplus', kind: 'get_multi_variables_request', fragmented: true }]);
+    expect(run(dt(rest), 0, st)).toEqual({ pdus: [], anomalies: [] });
+    expect(st.plusOpen[0]).toBe(0);
+    expect(run(plus('Set Variable'), 0, st).pdus[0]).toMatchObject({ kind: 'set_variable_request' });
+    // never closed: bounded, then an anomaly and a fresh start
+    run(dt(first), 0, st);
+    const cont = Buffer.concat([lenHdr(4), hex('00 00 00 00')]);
+    const r = run(Array.from({ length: 64 }, () => dt(cont)), 0, st);
+    expect(r.anomalies).toEqual(['s7commplus.unterminated']);
+    expect(run(plus('Set Variable'), 0, st).pdus[0]).toMatchObject({ kind: 'set_variable_request' });
+  });
+
   it('the unbound s7commplus entry decodes the same bytes', () => {
     const out: Pdu[] = [];
     decodeApp(s7commplus, plus('Set Variable'), 0, s7commplus.newState!(), { pdu: (p) => out.push(p), anomaly: () => {} });

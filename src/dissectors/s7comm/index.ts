@@ -112,9 +112,9 @@ function decodeUser(data: Buffer, dir: Direction, st: S7State, out: PduSink): vo
   if (data.length === 0) return; // empty DTs are sent as keep-alives by some engineering tools
   const pid = data[0]!;
   if (pid === 0x32) decodeS7(data, dir, st, out);
-  else if (pid === 0x72) {
+  else if (pid === 0x72 || st.plusOpen[dir] > 0) {
     try {
-      decodeS7Plus(data, out);
+      decodeS7Plus(data, dir, st, out);
     } catch (err) {
       if (!(err instanceof Truncated)) throw err;
       out.anomaly('s7commplus.truncated');
@@ -190,6 +190,7 @@ const S7_ANOMALIES: readonly AnomalyId[] = [
 ];
 const PLUS_ANOMALIES: readonly AnomalyId[] = [
   's7commplus.truncated', 's7commplus.unknown_version', 's7commplus.unknown_opcode', 's7commplus.length_mismatch',
+  's7commplus.unterminated',
 ];
 
 export const s7comm: StreamDissector<S7State> = {

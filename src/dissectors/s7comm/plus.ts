@@ -8,13 +8,18 @@
 //            request/response: reserved u16, function u16, reserved u16, sequence number u16, ...
 //   trailer  0x72, version u8, length 0 (u16) after the last fragment
 //
+// A PDU larger than one TSDU is sent in several; only the last carries the trailer. The first is
+// decoded (its envelope says what the PDU is); the rest are consumed as continuations until a
+// trailer closes the PDU, so their bytes are never misread as a new opcode.
+//
 // Only the envelope is decoded: opcode, function and sequence number give the operation class.
 // The object/attribute body is not walked; the one identity hint used is the order number and
 // firmware a CPU states in its Create Object answer (ServerSessionVersion, "6ES7 ...;V4.2").
 import type { AppPdu, Identity } from '../../decode/pdu.js';
 import { Reader } from '../../decode/reader.js';
-import type { PduSink } from '../../decode/types.js';
+import type { Direction, PduSink } from '../../decode/types.js';
 import { plusFunctionNames, plusOpcodeNames } from './names.js';
+import { MAX_PLUS_CONTINUATIONS, type S7State } from './state.js';
 
 function snake(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
@@ -35,7 +40,19 @@ function identityFromText(body: Buffer): Identity | undefined {
   return id;
 }
 
-export function decodeS7Plus(data: Buffer, out: PduSink): void {
+/** Does data end with the trailer 0x72, version, length 0? */
+function hasTrailer(data: Buffer): boolean {
+  const n = data.length;
+  return n >= 8 && data[n - 4] === 0x72 && data[n - 2] === 0 && data[n - 1] === 0;
+}
+
+export function decodeS7Plus(data: Buffer, dir: Direction, st: S7State, out: PduSink): void {
+  if (st.plusOpen[dir] > 0) {
+    // a continuation of the PDU whose first part was decoded: consume until the trailer
+    if (hasTrailer(data)) st.plusOpen[dir] = 0;
+    else if (--st.plusOpen[dir] === 0) out.anomaly('s7commplus.unterminated');
+    return;
+  }
   const r = new Reader(data);
   r.u8(); // 0x72
   const version = r.u8();
@@ -50,6 +67,10 @@ export function decodeS7Plus(data: Buffer, out: PduSink): void {
   const after = data.length - bodyEnd;
   if (after !== 0 && after !== 4) out.anomaly('s7commplus.length_mismatch');
   const pdu: AppPdu = { proto: 's7commplus', kind: '', version };
+  if (after === 0 && version !== 0xfe) {
+    st.plusOpen[dir] = MAX_PLUS_CONTINUATIONS;
+    pdu.fragmented = true;
+  }
   if (version === 0xfe) {
     pdu.kind = 'system_event_notify';
     pdu.role = 'notify';

@@ -3,6 +3,9 @@
 /** Bytes of unfinished COTP or userdata fragments kept per direction before giving up. */
 export const MAX_REASSEMBLY = 64 * 1024;
 
+/** TSDUs one S7comm-plus PDU may continue over before its missing trailer counts as an anomaly. */
+export const MAX_PLUS_CONTINUATIONS = 64;
+
 export interface S7State {
   /** COTP DT fragments waiting for the one with EOT, per direction */
   cotp: [Buffer[] | null, Buffer[] | null];
@@ -15,6 +18,11 @@ export interface S7State {
    * only names the answer): an Ack without parameters or a PI-Service Ack_Data names no service.
    */
   lastJob: [LastJob | null, LastJob | null];
+  /**
+   * After an S7comm-plus PDU without its trailer, the next TSDUs continue it: how many more are
+   * accepted as continuations (0 = none open), per direction.
+   */
+  plusOpen: [number, number];
 }
 
 export interface LastJob {
@@ -24,5 +32,5 @@ export interface LastJob {
 }
 
 export function newState(): S7State {
-  return { cotp: [null, null], cotpBytes: [0, 0], ud: [null, null], udBytes: [0, 0], lastJob: [null, null] };
+  return { cotp: [null, null], cotpBytes: [0, 0], ud: [null, null], udBytes: [0, 0], lastJob: [null, null], plusOpen: [0, 0] };
 }
