@@ -308,6 +308,18 @@ describe('S7comm-plus', () => {
     expect(run(plus('Set Variable'), 0, st).pdus[0]).toMatchObject({ kind: 'set_variable_request' });
   });
 
+  it('Create Object answer: the order number and firmware the CPU states become identity', () => {
+    // V1 (no integrity part): opcode 0x32, reserved, function 0x04CA, reserved, sequence 2, then an
+    // attribute string as S7-1200/1500 send it (ServerSessionVersion "1;6ES7 ...;V4.2"), trailer
+    const text = Buffer.from('1;6ES7 214-1AG40-0XB0 ;V4.2', 'latin1');
+    const data = Buffer.concat([hex('32 00 00 04 ca 00 00 00 02 00 00 00 00 a1 15'), Buffer.from([text.length]), text]);
+    const h = Buffer.from([0x72, 0x01, 0, 0]);
+    h.writeUInt16BE(data.length, 2);
+    const r = run(dt(Buffer.concat([h, data, hex('72 01 00 00')])), 1);
+    expect(r.anomalies).toEqual([]);
+    expect(r.pdus[0]).toMatchObject({ kind: 'create_object_response', op: 'session', identity: { vendor: 'Siemens', model: '6ES7 214-1AG40-0XB0', firmwareVersion: 'V4.2' } });
+  });
+
   it('the unbound s7commplus entry decodes the same bytes', () => {
     const out: Pdu[] = [];
     decodeApp(s7commplus, plus('Set Variable'), 0, s7commplus.newState!(), { pdu: (p) => out.push(p), anomaly: () => {} });
