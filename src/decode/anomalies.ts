@@ -184,17 +184,6 @@ export const ANOMALIES = {
   'mqtt.unknown_protocol': 'MQTT CONNECT whose protocol name and level are not MQIsdp/3, MQTT/4 or MQTT/5',
   'mqtt.bad_connect_flags': 'MQTT CONNECT flags with the reserved bit, will QoS 3, or will QoS/retain without a will',
   'mqtt.invalid_length': 'MQTT packet with bytes beyond its fixed layout, no topic filters, or a malformed variable byte integer',
-  // enip, cip
-  'enip.truncated': 'EtherNet/IP encapsulation message or item cut short',
-  'enip.unknown_command': 'EtherNet/IP encapsulation command not defined by ODVA',
-  'enip.bad_length': 'EtherNet/IP header length disagrees with the datagram size',
-  'enip.bad_cpf': 'EtherNet/IP Common Packet Format list with an implausible item count',
-  'enip.too_many_pending': 'more CIP requests awaiting replies on one flow than the bound; the oldest was forgotten',
-  'enipudp.truncated': 'EtherNet/IP datagram (UDP 44818 or 2222) cut short',
-  'cip.truncated': 'CIP message cut short',
-  'cip.bad_path': 'CIP request path with an unknown or overrunning segment',
-  'cip.bad_multiple_service': 'CIP Multiple_Service_Packet with offsets outside the message',
-  'cip.too_deep': 'CIP messages nested (Unconnected_Send, Multiple_Service_Packet) deeper than 4',
   // <<application-anomalies>> (each protocol adds its rows above this line, grouped under a comment)
   'stream.desync': 'a stream protocol lost its framing (invalid or oversized length); bytes skipped until it resynchronises',
   'flow.table_full': 'the flow table reached its bound; the packet was decoded but not tracked',
