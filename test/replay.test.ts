@@ -54,7 +54,8 @@ describe('otsensor replay', () => {
     expect(report.totals).toMatchObject({ packets: 32, bytes: expect.any(Number), seconds: expect.any(Number) });
     expect(report.protocols).toMatchObject({ eth: 31, arp: 2 });
     expect(report.anomalies).toEqual({ 'eth.truncated': 1, 'arp.truncated': 1, 'ipv4.bad_ihl': 1, 'ipv4.total_length_exceeds_frame': 1,
-      'ipv6.payload_length_exceeds_frame': 1, 'tcp.truncated': 1, 'tcp.bad_data_offset': 2, 'udp.bad_length': 2 });
+      'ipv6.payload_length_exceeds_frame': 1, 'tcp.truncated': 1, 'tcp.bad_data_offset': 2, 'udp.bad_length': 2,
+      'stream.desync': 1 }); // malformed-l3l4 frame 12 sends the text "valid tcp" to port 502: not Modbus
     expect(report.skipped).toEqual({ 'eth.truncated': 1 });
     const db = new Database(join(dataDir, 'sensor.db'), { readonly: true });
     const run = db.prepare('SELECT kind, packets, sources, finished FROM ingest_runs').get() as Record<string, unknown>;
