@@ -155,8 +155,10 @@ export class Sensor {
     const reg = this.opts.registry;
     if (f.proto === 6 || f.proto === 17) {
       const table = reg.tables[f.proto === 6 ? T_TCP_PORT : T_UDP_PORT]!;
-      let idx = table[f.serverPort]!;
-      if (idx < 0) idx = table[f.clientPort]!; // e.g. BACnet answering from 47808 to an ephemeral port
+      // Only the server port decides: the flow table already made a bound port the server's. A
+      // client's ephemeral port that happens to equal a bound one (1883, 47808) must not pin an HTTP
+      // or NTP flow to MQTT or BACnet.
+      const idx = table[f.serverPort]!;
       if (idx >= 0) this.attach(f, idx);
       else if (reg.probing.length > 0) f.probesLeft = this.probePackets;
     }

@@ -98,7 +98,7 @@ export function ipv6Text(b: Buffer, o = 0): string {
 export function readName(r: Reader): string {
   const buf = r.buf;
   const end = r.end;
-  const labels: string[] = [];
+  let name = '';
   let pos = r.pos;
   let seqStart = pos; // where the label sequence being read began: pointers must go below this
   let resume = -1;
@@ -119,11 +119,24 @@ export function readName(r: Reader): string {
     if (wire > MAX_NAME_BYTES || i >= MAX_LABELS) throw new NameError('name_too_long');
     if (len === 0) { pos++; break; }
     if (pos + 1 + len > end) throw new Truncated(len, pos + 1);
-    labels.push(buf.toString('utf8', pos + 1, pos + 1 + len));
+    if (name.length > 0) name += '.';
+    name += label(buf, pos + 1, pos + 1 + len);
     pos += 1 + len;
   }
   r.pos = resume >= 0 ? resume : pos;
-  return labels.join('.');
+  return name;
+}
+
+// Labels are almost always ASCII: build them from the bytes (a native toString per label cost more
+// than the rest of a DNS decode); anything else goes through the UTF-8 decoder.
+function label(buf: Buffer, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c >= 0x80) return buf.toString('utf8', start, end);
+    s += String.fromCharCode(c);
+  }
+  return s;
 }
 
 /** Record data a dissector understands; returns false to have it kept as an opaque length. */

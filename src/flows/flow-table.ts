@@ -202,16 +202,18 @@ export class FlowTable {
 
   /**
    * Who is the client, decided once: for TCP the SYN's sender (a SYN-ACK's receiver); otherwise the
-   * side whose peer port has a protocol bound to it, then the side talking to a port below 1024, then
+   * side talking to a port below 1024, then the side whose peer port has a protocol bound to it, then
    * the sender of the first packet seen.
    */
   private srcIsClient(pkt: Packet, proto: number, sp: number, dp: number): boolean {
     if (proto === 6 && (pkt.tcpFlags & TCP_SYN)) return (pkt.tcpFlags & TCP_ACK) === 0;
     if (proto === 6 || proto === 17) {
+      // A well-known port (< 1024) first: an ephemeral port can collide with a bound one (a DNS
+      // answer from 53 to client port 47808 is not BACnet), a well-known one on the client side is rare.
+      if ((dp < 1024) !== (sp < 1024)) return dp < 1024;
       const table = proto === 6 ? this.tcpPorts : this.udpPorts;
       const dBound = table[dp]! >= 0, sBound = table[sp]! >= 0;
       if (dBound !== sBound) return dBound;
-      if ((dp < 1024) !== (sp < 1024)) return dp < 1024;
     }
     return true;
   }

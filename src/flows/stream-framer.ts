@@ -39,7 +39,7 @@ export class StreamFramer implements StreamReceiver {
         if (n === 0) break;
         if (n < 0 || n > d.maxPdu) return this.lose('stream.desync');
         if (n > rest.length) break;
-        decodeApp(d, rest.subarray(0, n), this.dir, this.state, this.out);
+        decodeApp(d, n === rest.length ? rest : rest.subarray(0, n), this.dir, this.state, this.out); // one PDU per segment: no new view
         pos += n;
       }
     } catch (err) {

@@ -59,7 +59,7 @@ export class TcpStream {
         return;
       }
       if (d < 0) this.raise('tcp.retransmission'); // partly old: deliver only the new tail
-      this.deliver(data.subarray(-d), ts);
+      this.deliver(d === 0 ? data : data.subarray(-d), ts); // the common in-order case makes no new view
       this.drain();
       return;
     }
