@@ -43,8 +43,9 @@ describe('flows whose ephemeral port equals a bound one', () => {
     ]);
     expect(r.flows).toHaveLength(1);
     expect(r.flows[0]).toMatchObject({ clientPort: 1883, serverPort: 80 });
-    expect(r.flows[0]!.app).toBeNull();
-    expect(r.protos).toEqual([]);
+    // Port 80 is HTTP's since the HTTP dissector exists: the flow is HTTP, never MQTT.
+    expect(r.flows[0]!.app?.dissector.id).toBe('http');
+    expect(r.protos).toEqual(['http']);
     expect(r.stats.anomalies).toEqual({});
   });
 

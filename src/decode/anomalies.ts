@@ -184,6 +184,13 @@ export const ANOMALIES = {
   'mqtt.unknown_protocol': 'MQTT CONNECT whose protocol name and level are not MQIsdp/3, MQTT/4 or MQTT/5',
   'mqtt.bad_connect_flags': 'MQTT CONNECT flags with the reserved bit, will QoS 3, or will QoS/retain without a will',
   'mqtt.invalid_length': 'MQTT packet with bytes beyond its fixed layout, no topic filters, or a malformed variable byte integer',
+  // http
+  'http.truncated': 'HTTP message cut short before the end of its head',
+  'http.bad_start_line': 'HTTP head whose first line is neither a request line nor a status line (RFC 9112 §3, §4)',
+  'http.head_too_long': 'HTTP head longer than 16 KiB without its terminating empty line',
+  'http.bad_content_length': 'HTTP Content-Length that is not a decimal number (RFC 9112 §6.3)',
+  'http.bad_chunk': 'HTTP chunked body with a malformed chunk size or chunk end (RFC 9112 §7.1)',
+  'http.missing_host': 'HTTP/1.1 request without a Host header field (RFC 9112 §3.2)',
   // <<application-anomalies>> (each protocol adds its rows above this line, grouped under a comment)
   'stream.desync': 'a stream protocol lost its framing (invalid or oversized length); bytes skipped until it resynchronises',
   'flow.table_full': 'the flow table reached its bound; the packet was decoded but not tracked',

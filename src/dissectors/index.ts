@@ -24,6 +24,7 @@ import { iec104 } from './iec104.js';
 import { lldp } from './lldp.js';
 import { mqtt } from './mqtt.js';
 import { goose } from './goose.js';
+import { http } from './http.js';
 
 export const dissectors: readonly Dissector[] = [
   // links
@@ -46,5 +47,6 @@ export const dissectors: readonly Dissector[] = [
   lldp,
   mqtt,
   dhcp, dns, mdns, llmnr, nbns, snmp,
+  http,
   // <<it-protocols>>
 ];

@@ -1,0 +1,259 @@
+// HTTP/1.0 and HTTP/1.1 message heads (RFC 9112) over TCP 80 and 8080, and on other ports by probe.
+//
+// Framing (RFC 9112 §2.1, §6.3): a message is its head (start line and header fields, ended by an
+// empty line CRLF CRLF) plus a body whose length is Content-Length, or a chunked body (§7.1) read
+// chunk by chunk up to the last (0) chunk and its trailer section. The head is bounded (MAX_HEAD):
+// a longer one is not an HTTP head we can use and the stream is treated as out of step. Body bytes
+// are never kept, only counted. A response without Content-Length or chunked coding that is
+// delimited by the connection closing (§6.3 item 8) cannot be framed ahead: its head alone is the
+// PDU, and the body bytes after it are skipped by the flow stage's resync.
+//
+// What is kept: the request line (method, path without the query, version), Host, User-Agent
+// (describes the client), Server (identity of the server: productName), status code and reason.
+// `Authorization: Basic` (RFC 7617) decodes the user name; the password is never kept, only its
+// length and a rough strength, so credential findings can be raised without storing secrets.
+import type { AnomalyId } from '../decode/anomalies.js';
+import type { Identity, OpClass } from '../decode/pdu.js';
+import type { Direction, PduSink, ProbeResult, StreamDissector } from '../decode/types.js';
+
+/** Largest head we frame: 16 KiB covers real browsers' cookies; longer is not a usable head. */
+const MAX_HEAD = 16 * 1024;
+/** Largest message framed, body included: bodies are skipped, but the framer buffers them first. */
+const MAX_PDU = 4 * 1024 * 1024;
+/** Chunks followed in one chunked body before we give up on it (bounded work). */
+const MAX_CHUNKS = 4096;
+/** Longest string field kept (target, User-Agent, ...). */
+const MAX_FIELD = 512;
+
+export const HTTP_ANOMALIES = [
+  'http.truncated',
+  'http.bad_start_line',
+  'http.head_too_long',
+  'http.bad_content_length',
+  'http.bad_chunk',
+  'http.missing_host',
+] as const satisfies readonly AnomalyId[];
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'CONNECT', 'TRACE'] as const;
+const OPS: Record<string, OpClass> = {
+  GET: 'read', HEAD: 'read', POST: 'write', PUT: 'write', DELETE: 'write', PATCH: 'write',
+  OPTIONS: 'diagnostic', TRACE: 'diagnostic', CONNECT: 'session',
+};
+
+/** Does data start like a request ("GET ") or a response ("HTTP/1.")? 1 = yes, 0 = need more, -1 = no. */
+function startsLike(data: Buffer): number {
+  const n = Math.min(data.length, 8);
+  const head = data.toString('latin1', 0, n);
+  const cands = [...METHODS.map((m) => m + ' '), 'HTTP/1.'];
+  let partial = false;
+  for (const c of cands) {
+    if (head.length >= c.length ? head.startsWith(c) : c.startsWith(head)) {
+      if (head.length >= c.length) return 1;
+      partial = true;
+    }
+  }
+  return partial ? 0 : -1;
+}
+
+/** Index of CRLFCRLF ending the head (position after it), 0 when not yet seen, -1 when past the bound. */
+function headEnd(data: Buffer): number {
+  const lim = Math.min(data.length, MAX_HEAD);
+  const i = data.subarray(0, lim).indexOf('\r\n\r\n', 0, 'latin1');
+  if (i >= 0) return i + 4;
+  return data.length >= MAX_HEAD ? -1 : 0;
+}
+
+interface Head {
+  start: string;
+  headers: Map<string, string>;
+}
+
+/** Start line and header fields (RFC 9112 §5): names are case-insensitive; the first of a repeat is kept. */
+function parseHead(buf: Buffer, end: number): Head {
+  const lines = buf.toString('latin1', 0, end - 4).split('\r\n');
+  const headers = new Map<string, string>();
+  for (let i = 1; i < lines.length && i < 256; i++) {
+    const l = lines[i]!;
+    const c = l.indexOf(':');
+    if (c <= 0) continue;
+    const k = l.slice(0, c).trim().toLowerCase();
+    if (!headers.has(k)) headers.set(k, l.slice(c + 1).trim());
+  }
+  return { start: lines[0] ?? '', headers };
+}
+
+/** Content-Length: digits only (§6.3 item 5: an invalid value is unrecoverable); -2 when invalid. */
+function contentLength(v: string | undefined): number {
+  if (v === undefined) return -1;
+  if (!/^\d{1,10}$/.test(v)) return -2;
+  return Number.parseInt(v, 10);
+}
+
+/** Length of a chunked body (§7.1) starting at `at`; 0 when more is needed; -1 when malformed. */
+function chunkedLength(data: Buffer, at: number): number {
+  let pos = at;
+  for (let n = 0; n < MAX_CHUNKS; n++) {
+    const eol = data.indexOf('\r\n', pos, 'latin1');
+    if (eol < 0) return data.length - pos > 1024 ? -1 : 0;
+    const sizeStr = data.toString('latin1', pos, eol).split(';')[0]!.trim();
+    if (!/^[0-9a-fA-F]{1,8}$/.test(sizeStr)) return -1;
+    const size = Number.parseInt(sizeStr, 16);
+    pos = eol + 2;
+    if (size === 0) {
+      // trailer section: header lines until an empty line (§7.1.2)
+      for (let t = 0; t < 64; t++) {
+        const e = data.indexOf('\r\n', pos, 'latin1');
+        if (e < 0) return 0;
+        const empty = e === pos;
+        pos = e + 2;
+        if (empty) return pos - at;
+      }
+      return -1;
+    }
+    if (pos + size + 2 > MAX_PDU) return -1;
+    if (data.length < pos + size + 2) return 0;
+    if (data[pos + size] !== 0x0d || data[pos + size + 1] !== 0x0a) return -1;
+    pos += size + 2;
+  }
+  return -1;
+}
+
+/** Message length: head plus body; the bodies of HEAD replies and 1xx/204/304 are empty (§6.3). */
+function messageLength(data: Buffer, hend: number, h: Head, isResponse: boolean): number {
+  if (isResponse) {
+    const code = Number.parseInt(h.start.slice(9, 12), 10);
+    if ((code >= 100 && code < 200) || code === 204 || code === 304) return hend;
+  }
+  const te = h.headers.get('transfer-encoding');
+  if (te !== undefined && /chunked\s*$/i.test(te)) {
+    const n = chunkedLength(data, hend);
+    return n <= 0 ? n : hend + n;
+  }
+  const cl = contentLength(h.headers.get('content-length'));
+  if (cl === -2) return hend; // bad length: the head alone; decode reports it
+  if (cl >= 0) return hend + cl;
+  return hend; // no length: requests have no body (§6.3 item 7); close-delimited responses cannot be framed ahead
+}
+
+function frame(data: Buffer, _dir: Direction): number {
+  const s = startsLike(data);
+  if (s < 0) return -1;
+  if (s === 0) return 0;
+  const hend = headEnd(data);
+  if (hend <= 0) return hend;
+  const h = parseHead(data, hend);
+  const n = messageLength(data, hend, h, h.start.startsWith('HTTP/'));
+  if (n < 0) return -1;
+  if (n === 0) return 0;
+  return n;
+}
+
+function probe(data: Buffer, _dir: Direction): ProbeResult {
+  try {
+    const s = startsLike(data);
+    if (s < 0) return 'no';
+    if (s === 0) return 'need-more';
+    // The start line must look like one: "METHOD SP target SP HTTP/1.x" or "HTTP/1.x SP 3DIGIT".
+    const eol = data.indexOf('\r\n', 0, 'latin1');
+    if (eol < 0) return data.length > 2048 ? 'no' : 'need-more';
+    const line = data.toString('latin1', 0, eol);
+    if (/^HTTP\/1\.[01] \d{3}( |$)/.test(line)) return 'yes';
+    return /^[A-Z]+ \S+ HTTP\/1\.[01]$/.test(line) ? 'yes' : 'no';
+  } catch {
+    return 'no';
+  }
+}
+
+const clip = (s: string) => (s.length > MAX_FIELD ? s.slice(0, MAX_FIELD) : s);
+
+/** A rough password strength from its length and character classes (the value itself is discarded). */
+export function passwordStrength(pw: string): 'Very Weak' | 'Weak' | 'Medium' | 'Strong' {
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((re) => re.test(pw)).length;
+  if (pw.length < 8 || classes <= 1) return 'Very Weak';
+  if (pw.length < 10 || classes === 2) return 'Weak';
+  if (pw.length < 14 || classes === 3) return 'Medium';
+  return 'Strong';
+}
+
+/** Server / User-Agent product token "name/version (comment)" (RFC 9110 §10.1.5, §10.2.4). */
+function productOf(v: string): Identity {
+  const id: Identity = { productName: clip(v) };
+  const m = /^([^\s/]+)\/([^\s]+)/.exec(v);
+  if (m) id.firmwareVersion = clip(m[2]!);
+  return id;
+}
+
+function decode(pdu: Buffer, _dir: Direction, _state: unknown, out: PduSink): void {
+  const hend = headEnd(pdu);
+  if (hend <= 0) { out.anomaly(hend < 0 ? 'http.head_too_long' : 'http.truncated'); return; }
+  const h = parseHead(pdu, hend);
+  const p: Record<string, unknown> & { proto: string; kind: string } = { proto: 'http', kind: 'request' };
+  const resp = /^HTTP\/(1\.[01]) (\d{3})(?: (.*))?$/.exec(h.start);
+  if (resp) {
+    const code = Number.parseInt(resp[2]!, 10);
+    p.kind = 'response';
+    p.role = 'response';
+    p.version = resp[1];
+    p.statusCode = code;
+    p.functionCode = code;
+    p.functionName = clip(resp[3] ?? '');
+    if (code >= 400) p.exception = { code, name: clip(resp[3] ?? '') };
+    const server = h.headers.get('server');
+    if (server !== undefined) { p.server = clip(server); p.identity = productOf(server); }
+  } else {
+    const req = /^([A-Z]+) (\S+) HTTP\/(1\.[01])$/.exec(h.start);
+    if (!req) { out.anomaly('http.bad_start_line'); return; }
+    const method = req[1]!;
+    p.role = 'request';
+    p.method = method;
+    p.functionName = method;
+    p.op = OPS[method] ?? 'other';
+    // the path only: query strings carry session ids and form data we do not keep
+    const target = req[2]!;
+    const q = target.indexOf('?');
+    p.path = clip(q >= 0 ? target.slice(0, q) : target);
+    p.version = req[3];
+    const host = h.headers.get('host');
+    if (host !== undefined) p.host = clip(host);
+    else if (req[3] === '1.1') out.anomaly('http.missing_host'); // RFC 9112 §3.2: a 1.1 request MUST send Host
+    const ua = h.headers.get('user-agent');
+    if (ua !== undefined) p.userAgent = clip(ua);
+    const auth = h.headers.get('authorization');
+    if (auth !== undefined) {
+      const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(auth);
+      if (m) {
+        const plain = Buffer.from(m[1]!, 'base64').toString('utf8');
+        const c = plain.indexOf(':');
+        const user = c >= 0 ? plain.slice(0, c) : plain;
+        const pw = c >= 0 ? plain.slice(c + 1) : '';
+        p.credentials = { protocol: 'HTTP', user: clip(user), passwordLength: pw.length, passwordStrength: passwordStrength(pw) };
+      } else {
+        p.authScheme = clip(auth.split(/\s/)[0] ?? '');
+      }
+    }
+  }
+  const te = h.headers.get('transfer-encoding');
+  if (te !== undefined && /chunked\s*$/i.test(te)) {
+    const n = chunkedLength(pdu, hend);
+    if (n < 0) out.anomaly('http.bad_chunk');
+    else p.bodyLength = pdu.length - hend;
+  } else {
+    const cl = contentLength(h.headers.get('content-length'));
+    if (cl === -2) out.anomaly('http.bad_content_length');
+    else if (pdu.length - hend > 0) p.bodyLength = pdu.length - hend;
+  }
+  const ct = h.headers.get('content-type');
+  if (ct !== undefined) p.contentType = clip(ct);
+  out.pdu(p);
+}
+
+export const http: StreamDissector = {
+  id: 'http',
+  kind: 'stream',
+  bindings: [{ table: 'tcp.port', value: 80 }, { table: 'tcp.port', value: 8080 }],
+  anomalies: HTTP_ANOMALIES,
+  maxPdu: MAX_PDU,
+  probe,
+  frame,
+  decode,
+};

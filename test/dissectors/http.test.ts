@@ -1,0 +1,121 @@
+// Frame tests for HTTP/1.x (RFC 9112). Text comes from the public capture zeek-wikipedia-http-dns-nbns
+// (frames 6 and 7, as tshark numbers them) or is built by hand from RFC 9112's grammar where noted.
+import { describe, expect, it } from 'vitest';
+import type { AnomalyId } from '../../src/decode/anomalies.js';
+import type { Direction, Pdu } from '../../src/decode/types.js';
+import { decodeApp } from '../../src/decode/reader.js';
+import { http, passwordStrength } from '../../src/dissectors/http.js';
+import { hex } from '../support/decode.js';
+import { samples } from './samples/http.js';
+
+const b = (s: string) => Buffer.from(s, 'latin1');
+
+function run(data: Buffer, dir: Direction = 0) {
+  const pdus: Pdu[] = [];
+  const anomalies: AnomalyId[] = [];
+  decodeApp(http, data, dir, undefined, { pdu: (p) => pdus.push(p), anomaly: (id) => anomalies.push(id) });
+  return { pdus, anomalies };
+}
+
+describe('http requests', () => {
+  it('GET with Host and User-Agent (zeek-wikipedia frame 6)', () => {
+    const data = hex(samples[0]!.hex);
+    expect(http.frame(data, 0)).toBe(data.length);
+    const r = run(data);
+    expect(r.anomalies).toEqual([]);
+    expect(r.pdus).toEqual([{
+      proto: 'http', kind: 'request', role: 'request', method: 'GET', functionName: 'GET', op: 'read', path: '/', version: '1.1',
+      host: 'www.wikipedia.org', userAgent: 'Mozilla/5.0 (X11; U; Linux x86_64; en-US; rv:1.9.2.15) Gecko/20110303 Ubuntu/10.04 (lucid) Firefox/3.6.15',
+    }]);
+  });
+
+  it('POST with Basic credentials: user kept, password never (hand-built, RFC 7617)', () => {
+    const data = hex(samples[2]!.hex);
+    expect(http.frame(data, 0)).toBe(data.length);
+    const r = run(data);
+    expect(r.anomalies).toEqual([]);
+    expect(r.pdus[0]).toMatchObject({ method: 'POST', op: 'write', path: '/cgi-bin/setpoint', bodyLength: 7,
+      credentials: { protocol: 'HTTP', user: 'admin', passwordLength: 5, passwordStrength: 'Very Weak' } });
+  });
+
+  it('the query string is not kept; a 1.1 request without Host is flagged', () => {
+    const r = run(b('DELETE /api/tags?session=abc HTTP/1.1\r\n\r\n'));
+    expect(r.pdus[0]).toMatchObject({ method: 'DELETE', op: 'write', path: '/api/tags' });
+    expect(JSON.stringify(r.pdus)).not.toContain('session=abc');
+    expect(r.anomalies).toEqual(['http.missing_host']);
+  });
+});
+
+describe('http responses', () => {
+  it('304 has no body even without Content-Length (zeek-wikipedia frame 7)', () => {
+    const data = hex(samples[1]!.hex);
+    expect(http.frame(Buffer.concat([data, b('HTTP/1.0 304')]), 1)).toBe(data.length);
+    const r = run(data, 1);
+    expect(r.pdus[0]).toMatchObject({ kind: 'response', role: 'response', statusCode: 304, functionName: 'Not Modified', version: '1.0' });
+  });
+
+  it('chunked body framed up to the 0 chunk; Server gives the server identity (hand-built)', () => {
+    const data = hex(samples[3]!.hex);
+    expect(http.frame(Buffer.concat([data, b('HTTP/1.1 200 OK\r\n')]), 1)).toBe(data.length);
+    const r = run(data, 1);
+    expect(r.anomalies).toEqual([]);
+    expect(r.pdus[0]).toMatchObject({ statusCode: 200, server: 'GoAhead-Webs/2.5.0', identity: { productName: 'GoAhead-Webs/2.5.0', firmwareVersion: '2.5.0' } });
+    expect(JSON.stringify(r.pdus)).not.toContain('hello');
+  });
+
+  it('error status becomes an exception', () => {
+    const r = run(b('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n'), 1);
+    expect(r.pdus[0]).toMatchObject({ statusCode: 401, exception: { code: 401, name: 'Unauthorized' } });
+  });
+});
+
+describe('http framing', () => {
+  it('every prefix of a message needs more bytes (0, or the whole length once the head is in)', () => {
+    for (const s of samples) {
+      const data = hex(s.hex);
+      for (let n = 0; n < data.length; n++) expect([0, data.length]).toContain(http.frame(data.subarray(0, n), s.dir));
+    }
+  });
+
+  it('two pipelined messages frame one at a time', () => {
+    const one = b('GET /a HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(http.frame(Buffer.concat([one, one]), 0)).toBe(one.length);
+  });
+
+  it('not HTTP: binary, other text, an oversized head, a bad chunk', () => {
+    expect(http.frame(hex('00 01 00 00 00 06 01 03 00 00 00 0a'), 0)).toBe(-1);
+    expect(http.frame(b('SSH-2.0-OpenSSH_8.9\r\n'), 1)).toBe(-1);
+    expect(http.frame(Buffer.concat([b('GET / HTTP/1.1\r\nX: '), Buffer.alloc(17000, 0x61)]), 0)).toBe(-1);
+    expect(http.frame(b('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'), 1)).toBe(-1);
+    expect(http.probe!(b('GETTING STARTED\r\n'), 0)).toBe('no');
+    expect(http.probe!(b('220 FTP ready\r\n'), 1)).toBe('no');
+    expect(http.probe!(b('GE'), 0)).toBe('need-more');
+    for (const s of samples) expect(http.probe!(hex(s.hex), s.dir)).toBe('yes');
+  });
+
+  it('bad Content-Length and a bad start line are anomalies', () => {
+    expect(run(b('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: x1\r\n\r\n')).anomalies).toEqual(['http.bad_content_length']);
+    expect(run(b('GET /\r\n\r\n')).anomalies).toEqual(['http.bad_start_line']);
+    expect(run(b('GET / HTTP/1.1\r\nHost: a\r\n')).anomalies).toEqual(['http.truncated']);
+  });
+});
+
+describe('http credentials', () => {
+  it('passwords never appear in any PDU', () => {
+    for (const pw of ['S3cr3t!Pass#2024', 'admin', 'zzzzzzzzzzzz']) {
+      const tok = Buffer.from(`operator:${pw}`).toString('base64');
+      const r = run(b(`GET / HTTP/1.1\r\nHost: plc\r\nAuthorization: Basic ${tok}\r\n\r\n`));
+      const json = JSON.stringify(r.pdus);
+      expect(json).not.toContain(pw);
+      expect(json).not.toContain(tok);
+      expect(r.pdus[0]).toMatchObject({ credentials: { protocol: 'HTTP', user: 'operator', passwordLength: pw.length } });
+    }
+  });
+
+  it('strength: short or single-class is Very Weak', () => {
+    expect(passwordStrength('abc')).toBe('Very Weak');
+    expect(passwordStrength('zzzzzzzzzzzz')).toBe('Very Weak');
+    expect(passwordStrength('abcdefg1')).toBe('Weak');
+    expect(passwordStrength('S3cr3t!Pass#2024')).toBe('Strong');
+  });
+});
