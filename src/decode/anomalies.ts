@@ -191,6 +191,10 @@ export const ANOMALIES = {
   'http.bad_content_length': 'HTTP Content-Length that is not a decimal number (RFC 9112 §6.3)',
   'http.bad_chunk': 'HTTP chunked body with a malformed chunk size or chunk end (RFC 9112 §7.1)',
   'http.missing_host': 'HTTP/1.1 request without a Host header field (RFC 9112 §3.2)',
+  // tls
+  'tls.truncated': 'TLS record or hello shorter than its length fields (RFC 8446 §5.1, §4.1.2)',
+  'tls.bad_sni': 'TLS server_name that is not an ASCII host name without a trailing dot (RFC 6066 §3)',
+  'tls.handshake_fragment': 'TLS handshake message longer than its record (split across records; not reassembled)',
   // <<application-anomalies>> (each protocol adds its rows above this line, grouped under a comment)
   'stream.desync': 'a stream protocol lost its framing (invalid or oversized length); bytes skipped until it resynchronises',
   'flow.table_full': 'the flow table reached its bound; the packet was decoded but not tracked',

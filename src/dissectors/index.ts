@@ -25,6 +25,7 @@ import { lldp } from './lldp.js';
 import { mqtt } from './mqtt.js';
 import { goose } from './goose.js';
 import { http } from './http.js';
+import { tls } from './tls.js';
 
 export const dissectors: readonly Dissector[] = [
   // links
@@ -48,5 +49,6 @@ export const dissectors: readonly Dissector[] = [
   mqtt,
   dhcp, dns, mdns, llmnr, nbns, snmp,
   http,
+  tls,
   // <<it-protocols>>
 ];

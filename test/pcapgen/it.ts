@@ -1,0 +1,92 @@
+// Writes the IT-protocol captures in pcaps/http/, pcaps/tls/ (run: npx tsx test/pcapgen/it.ts).
+// Deterministic (seeded Rng, fixed times); addresses are private (10.80.0.0/24), MACs locally
+// administered. Messages are built from the RFCs' grammars: RFC 9112 (HTTP/1.1 messages), RFC 8446
+// §4.1.2-§4.1.3 (ClientHello/ServerHello) with RFC 6066 §3 server_name and RFC 7301 ALPN.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Rng, tcpConversation, type ConversationMessage, type Endpoint } from '../support/frames.js';
+import { writePcap } from '../support/pcap-writer.js';
+
+const OUT = fileURLToPath(new URL('../../pcaps/', import.meta.url));
+const S = 1_000_000_000n;
+const T0 = 1_704_326_400n * S; // 2024-01-04T00:00:00Z
+
+export const HMI: Endpoint = { mac: '02:00:00:80:00:0a', ip: '10.80.0.10', port: 50210 };
+export const WEB: Endpoint = { mac: '02:00:00:80:00:14', ip: '10.80.0.20', port: 80 };
+
+const u16 = (n: number) => [n >> 8, n & 0xff];
+const u24 = (n: number) => [n >> 16, (n >> 8) & 0xff, n & 0xff];
+const vec16 = (b: number[]) => [...u16(b.length), ...b];
+const vec8 = (b: number[]) => [b.length, ...b];
+const ascii = (s: string) => [...Buffer.from(s, 'latin1')];
+
+/** A TLS record (RFC 8446 §5.1). */
+export const record = (type: number, body: number[], version = 0x0301) => Buffer.from([type, ...u16(version), ...u16(body.length), ...body]);
+const handshake = (msgType: number, body: number[]) => [msgType, ...u24(body.length), ...body];
+const ext = (type: number, body: number[]) => [...u16(type), ...vec16(body)];
+
+/** ClientHello (§4.1.2) offering TLS 1.3 and 1.2, with server_name and ALPN. */
+export function clientHello(sni: string, alpn: string[] = ['http/1.1']): Buffer {
+  const random = Array.from({ length: 32 }, (_, i) => (i * 7 + 3) & 0xff);
+  const exts = [
+    ...ext(0, vec16([0, ...vec16(ascii(sni))])),
+    ...ext(16, vec16(alpn.flatMap((a) => vec8(ascii(a))))),
+    ...ext(43, vec8([0x03, 0x04, 0x03, 0x03])),
+  ];
+  const body = [0x03, 0x03, ...random, ...vec8([]), ...vec16([0x13, 0x01, 0xc0, 0x2f]), ...vec8([0]), ...vec16(exts)];
+  return record(22, handshake(1, body));
+}
+
+/** ServerHello (§4.1.3) choosing `suite`; TLS 1.3 is announced by supported_versions. */
+export function serverHello(suite: number, tls13: boolean): Buffer {
+  const random = Array.from({ length: 32 }, (_, i) => (i * 11 + 5) & 0xff);
+  const exts = tls13 ? ext(43, u16(0x0304)) : [];
+  const body = [0x03, 0x03, ...random, ...vec8([]), ...u16(suite), 0, ...vec16(exts)];
+  return record(22, handshake(2, body), 0x0303);
+}
+
+const text = (s: string) => Buffer.from(s, 'latin1');
+
+function write(dir: string, name: string, conv: ReturnType<typeof tcpConversation>): void {
+  mkdirSync(OUT + dir, { recursive: true });
+  const w = writePcap(conv.frames.map((f) => ({ ts: { sec: Number(f.tsNs / S), nsec: Number(f.tsNs % S) }, data: f.data })));
+  writeFileSync(`${OUT}${dir}/${name}`, w.bytes);
+}
+
+const c = (data: Buffer): ConversationMessage => ({ from: 'client', data });
+const r = (data: Buffer): ConversationMessage => ({ from: 'server', data });
+
+export function main(): void {
+  // HTTP: an HMI reads a status page, then writes a setpoint with Basic credentials (admin/admin).
+  write('http', 'basic-auth.pcap', tcpConversation({
+    client: HMI, server: WEB, startNs: T0, rng: new Rng(80), clientIsn: 0x08000000, serverIsn: 0x18000000, close: true,
+    messages: [
+      c(text('GET /status.html HTTP/1.1\r\nHost: 10.80.0.20\r\nUser-Agent: hmi-panel/3.2\r\n\r\n')),
+      r(text('HTTP/1.1 200 OK\r\nServer: GoAhead-Webs/2.5.0\r\nContent-Type: text/html\r\nContent-Length: 14\r\n\r\n<p>running</p>')),
+      c(text('POST /goform/setpoint HTTP/1.1\r\nHost: 10.80.0.20\r\nUser-Agent: hmi-panel/3.2\r\nAuthorization: Basic YWRtaW46YWRtaW4=\r\nContent-Length: 7\r\n\r\nsp=42.5')),
+      r(text('HTTP/1.1 200 OK\r\nServer: GoAhead-Webs/2.5.0\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n')),
+    ],
+  }));
+  // Negative: binary bytes on port 80 are not HTTP (the sensor must not invent PDUs).
+  write('http', 'not-http-on-80.pcap', tcpConversation({
+    client: { ...HMI, port: 50211 }, server: WEB, startNs: T0 + 10n * S, rng: new Rng(81), clientIsn: 0x08100000, serverIsn: 0x18100000, close: true,
+    messages: [c(Buffer.from([0x00, 0x01, 0x00, 0x00, 0x00, 0x06, 0x01, 0x03, 0x00, 0x00, 0x00, 0x0a]))],
+  }));
+  // TLS: ClientHello with SNI and ALPN, ServerHello choosing TLS 1.3, then encrypted records.
+  const TLS_SRV: Endpoint = { mac: '02:00:00:80:00:1e', ip: '10.80.0.30', port: 443 };
+  write('tls', 'client-hello-sni.pcap', tcpConversation({
+    client: { ...HMI, port: 50220 }, server: TLS_SRV, startNs: T0 + 20n * S, rng: new Rng(443), clientIsn: 0x04430000, serverIsn: 0x14430000, close: true,
+    messages: [
+      c(clientHello('historian.plant.local', ['h2', 'http/1.1'])),
+      r(Buffer.concat([serverHello(0x1301, true), record(20, [1], 0x0303), record(23, Array.from({ length: 40 }, (_, i) => i), 0x0303)])),
+      c(Buffer.concat([record(20, [1], 0x0303), record(23, Array.from({ length: 60 }, (_, i) => 255 - i), 0x0303)])),
+    ],
+  }));
+  // Negative: plain text on 443 is not TLS.
+  write('tls', 'not-tls-on-443.pcap', tcpConversation({
+    client: { ...HMI, port: 50221 }, server: TLS_SRV, startNs: T0 + 30n * S, rng: new Rng(444), clientIsn: 0x04440000, serverIsn: 0x14440000, close: true,
+    messages: [c(text('hello there\r\n'))],
+  }));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
