@@ -191,6 +191,15 @@ export const ANOMALIES = {
   'http.bad_content_length': 'HTTP Content-Length that is not a decimal number (RFC 9112 §6.3)',
   'http.bad_chunk': 'HTTP chunked body with a malformed chunk size or chunk end (RFC 9112 §7.1)',
   'http.missing_host': 'HTTP/1.1 request without a Host header field (RFC 9112 §3.2)',
+  // opcua
+  'opcua.truncated': 'OPC UA message shorter than its headers or the fields it declares',
+  'opcua.bad_chunk_type': 'OPC UA HEL/ACK/ERR/RHE message with a chunk type other than F (Part 6 §7.1.2.2)',
+  'opcua.bad_string_length': 'OPC UA String/ByteString with a negative length other than -1, or a URL/URI longer than 4096 bytes',
+  'opcua.buffer_too_small': 'OPC UA Hello/Acknowledge announcing a send or receive buffer below 8192 bytes (Part 6 §7.1.2.3)',
+  'opcua.unknown_service': 'OPC UA message body whose type NodeId is not a known service encoding',
+  'opcua.channel_id_mismatch': 'OPC UA MSG/CLO secure channel id differs from the one the server assigned in OpenSecureChannel',
+  'opcua.unexpected_sequence_number': 'OPC UA sequence number is not the previous one plus one in its direction (Part 6 §6.7.2.4)',
+  'opcua.trailing_bytes': 'OPC UA Hello/Acknowledge message longer than its fields',
   // tls
   'tls.truncated': 'TLS record or hello shorter than its length fields (RFC 8446 §5.1, §4.1.2)',
   'tls.bad_sni': 'TLS server_name that is not an ASCII host name without a trailing dot (RFC 6066 §3)',

@@ -24,6 +24,7 @@ import { iec104 } from './iec104.js';
 import { lldp } from './lldp.js';
 import { mqtt } from './mqtt.js';
 import { goose } from './goose.js';
+import { opcua } from './opcua.js';
 import { http } from './http.js';
 import { tls } from './tls.js';
 
@@ -43,6 +44,7 @@ export const dissectors: readonly Dissector[] = [
   bacnet,
   enip, enipUdp, cip,
   goose,
+  opcua,
   // <<ot-protocols>>
   // application: discovery and IT protocols
   lldp,
