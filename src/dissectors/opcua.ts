@@ -306,6 +306,8 @@ function secure(t: number, chunk: number, r: Reader, dir: Direction, state: Opcu
       p.securityPolicy = policy;
       state.policy = policy;
     }
+    // the response header names the channel the server assigned, in clear under every policy
+    if (dir === 1 && channelId !== 0) state.channelId = channelId;
     // the asymmetric algorithms encrypt the sequence header and body unless the policy is None
     plain = policy === POLICY_NONE;
   } else {

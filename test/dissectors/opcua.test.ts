@@ -140,6 +140,11 @@ describe('opcua secure conversation (§6.7)', () => {
     const opn = run(Buffer.concat([Buffer.from('OPNF'), size, body]), 0, st);
     expect(opn.pdus[0]).toMatchObject({ kind: 'open_secure_channel', securityPolicy: policy, encrypted: true, functionCode: 446, functionName: 'OpenSecureChannelRequest' });
     expect(opn.pdus[0]).not.toHaveProperty('sequenceNumber');
+    // the response's header assigns channel 7 even though its body is ciphertext
+    const resp = Buffer.concat([Buffer.from('OPNF'), size, Buffer.from('07000000', 'hex'), body.subarray(4)]);
+    expect(run(resp, 1, st).pdus[0]).toMatchObject({ role: 'response', functionCode: 449, channelId: 7, encrypted: true });
+    expect(st.channelId).toBe(7);
+    expect(run('4d5347461c000000 08000000 0e000000 9a3c51e2 77b0c4d1 8f2e6a03', 0, st).anomalies).toEqual(['opcua.channel_id_mismatch']);
     // python-opcua frame 35 (mode Sign): MSG whose body starts with CreateSessionRequest (i=461)
     const signed = run('4d5347461c000000 07000000 0e000000 02000000 02000000 0100cd01', 0, st);
     expect(signed.pdus[0]).toMatchObject({ functionCode: 461, functionName: 'CreateSessionRequest', sequenceNumber: 2 });
