@@ -204,6 +204,12 @@ export const ANOMALIES = {
   'tls.truncated': 'TLS record or hello shorter than its length fields (RFC 8446 §5.1, §4.1.2)',
   'tls.bad_sni': 'TLS server_name that is not an ASCII host name without a trailing dot (RFC 6066 §3)',
   'tls.handshake_fragment': 'TLS handshake message longer than its record (split across records; not reassembled)',
+  // ssh
+  'ssh.truncated': 'SSH packet shorter than its header',
+  'ssh.banner_too_long': 'SSH identification line longer than 255 bytes or without its line end (RFC 4253 §4.2)',
+  'ssh.bad_banner': 'SSH line starting with "SSH-" that is not "SSH-protoversion-softwareversion [comments]" (RFC 4253 §4.2)',
+  'ssh.version_1': 'SSH identification announcing protocol 1.x (not 2.0 or 1.99): the broken SSH-1 protocol',
+  'ssh.no_identification': 'bytes in an SSH direction before any identification line (not SSH, or a capture started mid-connection)',
   // <<application-anomalies>> (each protocol adds its rows above this line, grouped under a comment)
   'stream.desync': 'a stream protocol lost its framing (invalid or oversized length); bytes skipped until it resynchronises',
   'flow.table_full': 'the flow table reached its bound; the packet was decoded but not tracked',

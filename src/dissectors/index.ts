@@ -27,6 +27,7 @@ import { goose } from './goose.js';
 import { opcua } from './opcua.js';
 import { http } from './http.js';
 import { tls } from './tls.js';
+import { ssh } from './ssh.js';
 
 export const dissectors: readonly Dissector[] = [
   // links
@@ -52,5 +53,6 @@ export const dissectors: readonly Dissector[] = [
   dhcp, dns, mdns, llmnr, nbns, snmp,
   http,
   tls,
+  ssh,
   // <<it-protocols>>
 ];

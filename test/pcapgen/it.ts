@@ -1,7 +1,8 @@
-// Writes the IT-protocol captures in pcaps/http/, pcaps/tls/ (run: npx tsx test/pcapgen/it.ts).
+// Writes the IT-protocol captures in pcaps/http/, pcaps/tls/, pcaps/ssh/ (run: npx tsx test/pcapgen/it.ts).
 // Deterministic (seeded Rng, fixed times); addresses are private (10.80.0.0/24), MACs locally
 // administered. Messages are built from the RFCs' grammars: RFC 9112 (HTTP/1.1 messages), RFC 8446
-// §4.1.2-§4.1.3 (ClientHello/ServerHello) with RFC 6066 §3 server_name and RFC 7301 ALPN.
+// §4.1.2-§4.1.3 (ClientHello/ServerHello) with RFC 6066 §3 server_name and RFC 7301 ALPN, RFC 4253
+// §4.2 and §6 (SSH identification lines, cleartext binary packets).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Rng, tcpConversation, type ConversationMessage, type Endpoint } from '../support/frames.js';
@@ -47,6 +48,14 @@ export function serverHello(suite: number, tls13: boolean): Buffer {
 
 const text = (s: string) => Buffer.from(s, 'latin1');
 
+/** A cleartext SSH binary packet (RFC 4253 §6): padding fills the packet to a multiple of 8, at least 4. */
+export function sshPacket(payload: number[]): Buffer {
+  let pad = 8 - ((5 + payload.length) % 8);
+  if (pad < 4) pad += 8;
+  const len = 1 + payload.length + pad;
+  return Buffer.from([...u16(0), ...u16(len), pad, ...payload, ...Array.from({ length: pad }, () => 0)]);
+}
+
 function write(dir: string, name: string, conv: ReturnType<typeof tcpConversation>): void {
   mkdirSync(OUT + dir, { recursive: true });
   const w = writePcap(conv.frames.map((f) => ({ ts: { sec: Number(f.tsNs / S), nsec: Number(f.tsNs % S) }, data: f.data })));
@@ -86,6 +95,25 @@ export function main(): void {
   write('tls', 'not-tls-on-443.pcap', tcpConversation({
     client: { ...HMI, port: 50221 }, server: TLS_SRV, startNs: T0 + 30n * S, rng: new Rng(444), clientIsn: 0x04440000, serverIsn: 0x14440000, close: true,
     messages: [c(text('hello there\r\n'))],
+  }));
+  // SSH: both identification lines, KEXINIT (an empty-list stand-in: payload 20 + cookie), NEWKEYS, then ciphertext.
+  const SSH_SRV: Endpoint = { mac: '02:00:00:80:00:28', ip: '10.80.0.40', port: 22 };
+  const kexinit = sshPacket([20, ...Array.from({ length: 16 }, (_, i) => i), ...Array.from({ length: 10 }, () => [0, 0, 0, 0]).flat(), 0, 0, 0, 0, 0]);
+  const cipher = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 37 + seed) & 0xff));
+  write('ssh', 'banners.pcap', tcpConversation({
+    client: { ...HMI, port: 50230 }, server: SSH_SRV, startNs: T0 + 40n * S, rng: new Rng(22), clientIsn: 0x02200000, serverIsn: 0x12200000, close: true,
+    messages: [
+      r(text('SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.6\r\n')),
+      c(text('SSH-2.0-PuTTY_Release_0.78\r\n')),
+      c(kexinit), r(kexinit),
+      c(sshPacket([21])), r(sshPacket([21])),
+      c(cipher(52, 3)), r(cipher(84, 9)),
+    ],
+  }));
+  // Negative: binary bytes on port 22 without an identification line are not SSH.
+  write('ssh', 'not-ssh-on-22.pcap', tcpConversation({
+    client: { ...HMI, port: 50231 }, server: SSH_SRV, startNs: T0 + 50n * S, rng: new Rng(23), clientIsn: 0x02300000, serverIsn: 0x12300000, close: true,
+    messages: [c(cipher(24, 1))],
   }));
 }
 
