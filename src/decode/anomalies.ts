@@ -210,6 +210,11 @@ export const ANOMALIES = {
   'ssh.bad_banner': 'SSH line starting with "SSH-" that is not "SSH-protoversion-softwareversion [comments]" (RFC 4253 §4.2)',
   'ssh.version_1': 'SSH identification announcing protocol 1.x (not 2.0 or 1.99): the broken SSH-1 protocol',
   'ssh.no_identification': 'bytes in an SSH direction before any identification line (not SSH, or a capture started mid-connection)',
+  // ftp
+  'ftp.truncated': 'FTP control line without its line end',
+  'ftp.bad_reply': 'FTP server line that is not "ddd text" or "ddd-text" outside a multi-line reply (RFC 959 §4.2)',
+  'ftp.bad_command': 'FTP client line that is not a 3-4 letter command with an optional argument (RFC 959 §5.3)',
+  'ftp.pass_without_user': 'FTP PASS sent before any USER on the connection',
   // <<application-anomalies>> (each protocol adds its rows above this line, grouped under a comment)
   'stream.desync': 'a stream protocol lost its framing (invalid or oversized length); bytes skipped until it resynchronises',
   'flow.table_full': 'the flow table reached its bound; the packet was decoded but not tracked',

@@ -28,6 +28,7 @@ import { opcua } from './opcua.js';
 import { http } from './http.js';
 import { tls } from './tls.js';
 import { ssh } from './ssh.js';
+import { ftp } from './ftp.js';
 
 export const dissectors: readonly Dissector[] = [
   // links
@@ -54,5 +55,6 @@ export const dissectors: readonly Dissector[] = [
   http,
   tls,
   ssh,
+  ftp,
   // <<it-protocols>>
 ];

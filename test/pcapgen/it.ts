@@ -1,8 +1,8 @@
-// Writes the IT-protocol captures in pcaps/http/, pcaps/tls/, pcaps/ssh/ (run: npx tsx test/pcapgen/it.ts).
+// Writes the IT-protocol captures in pcaps/http/, pcaps/tls/, pcaps/ssh/, pcaps/ftp/ (run: npx tsx test/pcapgen/it.ts).
 // Deterministic (seeded Rng, fixed times); addresses are private (10.80.0.0/24), MACs locally
 // administered. Messages are built from the RFCs' grammars: RFC 9112 (HTTP/1.1 messages), RFC 8446
 // §4.1.2-§4.1.3 (ClientHello/ServerHello) with RFC 6066 §3 server_name and RFC 7301 ALPN, RFC 4253
-// §4.2 and §6 (SSH identification lines, cleartext binary packets).
+// §4.2 and §6 (SSH identification lines, cleartext binary packets), RFC 959 §4-§5 (FTP control lines).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Rng, tcpConversation, type ConversationMessage, type Endpoint } from '../support/frames.js';
@@ -114,6 +114,27 @@ export function main(): void {
   write('ssh', 'not-ssh-on-22.pcap', tcpConversation({
     client: { ...HMI, port: 50231 }, server: SSH_SRV, startNs: T0 + 50n * S, rng: new Rng(23), clientIsn: 0x02300000, serverIsn: 0x12300000, close: true,
     messages: [c(cipher(24, 1))],
+  }));
+  // FTP: greeting, a failed then a good login (USER/PASS; passwords never kept), a multi-line FEAT, a download and an upload.
+  const FTP_SRV: Endpoint = { mac: '02:00:00:80:00:32', ip: '10.80.0.50', port: 21 };
+  write('ftp', 'login.pcap', tcpConversation({
+    client: { ...HMI, port: 50240 }, server: FTP_SRV, startNs: T0 + 60n * S, rng: new Rng(21), clientIsn: 0x02100000, serverIsn: 0x12100000, close: true,
+    messages: [
+      r(text('220 ProFTPD 1.3.5e Server (Debian) [10.80.0.50]\r\n')),
+      c(text('USER plcadmin\r\n')), r(text('331 Password required for plcadmin\r\n')),
+      c(text('PASS wrong\r\n')), r(text('530 Login incorrect.\r\n')),
+      c(text('USER plcadmin\r\n')), r(text('331 Password required for plcadmin\r\n')),
+      c(text('PASS Pl@nt2024secret\r\n')), r(text('230 User plcadmin logged in\r\n')),
+      c(text('FEAT\r\n')), r(text('211-Features:\r\n MDTM\r\n SIZE\r\n211 End\r\n')),
+      c(text('RETR recipe.csv\r\n')), r(text('150 Opening BINARY mode data connection\r\n226 Transfer complete\r\n')),
+      c(text('STOR plc_backup.bin\r\n')), r(text('150 Opening BINARY mode data connection\r\n226 Transfer complete\r\n')),
+      c(text('QUIT\r\n')), r(text('221 Goodbye.\r\n')),
+    ],
+  }));
+  // Negative: binary bytes on port 21 are not an FTP control channel.
+  write('ftp', 'not-ftp-on-21.pcap', tcpConversation({
+    client: { ...HMI, port: 50241 }, server: FTP_SRV, startNs: T0 + 70n * S, rng: new Rng(24), clientIsn: 0x02400000, serverIsn: 0x12400000, close: true,
+    messages: [r(Buffer.from([0x00, 0x00, 0x00, 0x2c, 0x01, 0x02, 0x03, 0x04]))],
   }));
 }
 
