@@ -215,6 +215,9 @@ export const ANOMALIES = {
   'ftp.bad_reply': 'FTP server line that is not "ddd text" or "ddd-text" outside a multi-line reply (RFC 959 §4.2)',
   'ftp.bad_command': 'FTP client line that is not a 3-4 letter command with an optional argument (RFC 959 §5.3)',
   'ftp.pass_without_user': 'FTP PASS sent before any USER on the connection',
+  // telnet
+  'telnet.truncated': 'Telnet IAC command or subnegotiation cut short',
+  'telnet.bad_command': 'Telnet IAC followed by a byte that is not a command (below 240, or SE outside a subnegotiation; RFC 854)',
   // <<application-anomalies>> (each protocol adds its rows above this line, grouped under a comment)
   'stream.desync': 'a stream protocol lost its framing (invalid or oversized length); bytes skipped until it resynchronises',
   'flow.table_full': 'the flow table reached its bound; the packet was decoded but not tracked',

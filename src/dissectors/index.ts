@@ -29,6 +29,7 @@ import { http } from './http.js';
 import { tls } from './tls.js';
 import { ssh } from './ssh.js';
 import { ftp } from './ftp.js';
+import { telnet } from './telnet.js';
 
 export const dissectors: readonly Dissector[] = [
   // links
@@ -56,5 +57,6 @@ export const dissectors: readonly Dissector[] = [
   tls,
   ssh,
   ftp,
+  telnet,
   // <<it-protocols>>
 ];

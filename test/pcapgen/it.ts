@@ -1,8 +1,10 @@
-// Writes the IT-protocol captures in pcaps/http/, pcaps/tls/, pcaps/ssh/, pcaps/ftp/ (run: npx tsx test/pcapgen/it.ts).
+// Writes the IT-protocol captures in pcaps/http/, pcaps/tls/, pcaps/ssh/, pcaps/ftp/,
+// pcaps/telnet/ (run: npx tsx test/pcapgen/it.ts).
 // Deterministic (seeded Rng, fixed times); addresses are private (10.80.0.0/24), MACs locally
 // administered. Messages are built from the RFCs' grammars: RFC 9112 (HTTP/1.1 messages), RFC 8446
 // §4.1.2-§4.1.3 (ClientHello/ServerHello) with RFC 6066 §3 server_name and RFC 7301 ALPN, RFC 4253
-// §4.2 and §6 (SSH identification lines, cleartext binary packets), RFC 959 §4-§5 (FTP control lines).
+// §4.2 and §6 (SSH identification lines, cleartext binary packets), RFC 959 §4-§5 (FTP control lines),
+// RFC 854/855 (Telnet text with IAC option negotiation).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Rng, tcpConversation, type ConversationMessage, type Endpoint } from '../support/frames.js';
@@ -135,6 +137,25 @@ export function main(): void {
   write('ftp', 'not-ftp-on-21.pcap', tcpConversation({
     client: { ...HMI, port: 50241 }, server: FTP_SRV, startNs: T0 + 70n * S, rng: new Rng(24), clientIsn: 0x02400000, serverIsn: 0x12400000, close: true,
     messages: [r(Buffer.from([0x00, 0x00, 0x00, 0x2c, 0x01, 0x02, 0x03, 0x04]))],
+  }));
+  // Telnet: negotiation, banner and login prompt, the user name typed a key per segment (echoed), a password (not echoed, never kept).
+  const TELNET_SRV: Endpoint = { mac: '02:00:00:80:00:3c', ip: '10.80.0.60', port: 23 };
+  const keys = (s: string, echo: boolean) => [...s].flatMap((ch) => (echo ? [c(text(ch)), r(text(ch))] : [c(text(ch))]));
+  write('telnet', 'login.pcap', tcpConversation({
+    client: { ...HMI, port: 50250 }, server: TELNET_SRV, startNs: T0 + 80n * S, rng: new Rng(23), clientIsn: 0x02500000, serverIsn: 0x12500000, close: true,
+    messages: [
+      r(Buffer.from([0xff, 0xfd, 0x18, 0xff, 0xfd, 0x1f, 0xff, 0xfb, 0x01, 0xff, 0xfb, 0x03])),
+      c(Buffer.from([0xff, 0xfb, 0x18, 0xff, 0xfc, 0x1f, 0xff, 0xfd, 0x01, 0xff, 0xfd, 0x03])),
+      r(text('\r\nSCADA-RTU-7 (BusyBox v1.31.1)\r\n\r\nrtu7 login: ')),
+      ...keys('operator', true), c(text('\r\n')), r(text('\r\nPassword: ')),
+      ...keys('Tr0ub4dor&3', false), c(text('\r\n')),
+      r(text('\r\n$ ')), ...keys('exit', true), c(text('\r\n')), r(text('\r\nlogout\r\n')),
+    ],
+  }));
+  // Negative: IAC followed by bytes that are not Telnet commands (a binary protocol on port 23).
+  write('telnet', 'not-telnet-on-23.pcap', tcpConversation({
+    client: { ...HMI, port: 50251 }, server: TELNET_SRV, startNs: T0 + 90n * S, rng: new Rng(25), clientIsn: 0x02600000, serverIsn: 0x12600000, close: true,
+    messages: [r(Buffer.from([0xff, 0x10, 0xff, 0x20]))],
   }));
 }
 
