@@ -8,6 +8,11 @@
 // delimited by the connection closing (§6.3 item 8) cannot be framed ahead: its head alone is the
 // PDU, and the body bytes after it are skipped by the flow stage's resync.
 //
+// After "101 Switching Protocols" (RFC 9110 §15.2.2) the connection is no longer HTTP; the usual
+// successor is WebSocket (RFC 6455), whose frames are framed here by their own header (§5.2: client
+// frames masked, server frames not) and recorded by opcode and length only, so an upgraded connection
+// does not read as an HTTP stream out of step. Without a 101 seen first, such bytes are not HTTP.
+//
 // What is kept: the request line (method, path without the query, version), Host, User-Agent
 // (describes the client), Server (identity of the server: productName), status code and reason.
 // `Authorization: Basic` (RFC 7617) decodes the user name; the password is never kept, only its
@@ -135,9 +140,25 @@ function messageLength(data: Buffer, hend: number, h: Head, isResponse: boolean)
   return hend; // no length: requests have no body (§6.3 item 7); close-delimited responses cannot be framed ahead
 }
 
-function frame(data: Buffer, _dir: Direction): number {
+/** WebSocket opcodes (RFC 6455 §5.2): continuation, text, binary, close, ping, pong. */
+const WS_OPCODES: Record<number, string> = { 0: 'continuation', 1: 'text', 2: 'binary', 8: 'close', 9: 'ping', 10: 'pong' };
+
+/** Length of a WebSocket frame at data[0] (RFC 6455 §5.2); 0 when more is needed; -1 when it is not one. */
+function wsLength(data: Buffer, dir: Direction): number {
+  if (data.length < 2) return data.length === 1 && (data[0]! & 0x30) === 0 && WS_OPCODES[data[0]! & 0x0f] !== undefined ? 0 : -1;
+  const b0 = data[0]!, b1 = data[1]!;
+  // RSV2/RSV3 unused (RSV1 is permessage-deflate), a defined opcode, and the mask bit as §5.1 requires
+  if ((b0 & 0x30) !== 0 || WS_OPCODES[b0 & 0x0f] === undefined || ((b1 & 0x80) !== 0) !== (dir === 0)) return -1;
+  let len = b1 & 0x7f, at = 2;
+  if (len === 126) { if (data.length < 4) return 0; len = data.readUInt16BE(2); at = 4; }
+  else if (len === 127) { if (data.length < 10) return 0; if (data.readUInt32BE(2) !== 0) return -1; len = data.readUInt32BE(6); at = 10; }
+  if (b1 & 0x80) at += 4;
+  return at + len;
+}
+
+function frame(data: Buffer, dir: Direction): number {
   const s = startsLike(data);
-  if (s < 0) return -1;
+  if (s < 0) return wsLength(data, dir);
   if (s === 0) return 0;
   const hend = headEnd(data);
   if (hend <= 0) return hend;
@@ -183,7 +204,17 @@ function productOf(v: string): Identity {
   return id;
 }
 
-function decode(pdu: Buffer, _dir: Direction, _state: unknown, out: PduSink): void {
+export interface HttpState {
+  /** a 101 Switching Protocols response was seen: what follows is WebSocket, not HTTP */
+  upgraded: boolean;
+}
+
+function decode(pdu: Buffer, dir: Direction, state: HttpState, out: PduSink): void {
+  if (startsLike(pdu) < 0 && wsLength(pdu, dir) === pdu.length) {
+    if (!state.upgraded) { out.anomaly('http.bad_start_line'); return; }
+    out.pdu({ proto: 'http', kind: 'websocket', role: dir === 0 ? 'request' : 'response', opcode: WS_OPCODES[pdu[0]! & 0x0f], length: pdu.length });
+    return;
+  }
   const hend = headEnd(pdu);
   if (hend <= 0) { out.anomaly(hend < 0 ? 'http.head_too_long' : 'http.truncated'); return; }
   const h = parseHead(pdu, hend);
@@ -197,6 +228,7 @@ function decode(pdu: Buffer, _dir: Direction, _state: unknown, out: PduSink): vo
     p.statusCode = code;
     p.functionCode = code;
     p.functionName = clip(resp[3] ?? '');
+    if (code === 101) state.upgraded = true;
     if (code >= 400) p.exception = { code, name: clip(resp[3] ?? '') };
     const server = h.headers.get('server');
     if (server !== undefined) { p.server = clip(server); p.identity = productOf(server); }
@@ -247,7 +279,7 @@ function decode(pdu: Buffer, _dir: Direction, _state: unknown, out: PduSink): vo
   out.pdu(p);
 }
 
-export const http: StreamDissector = {
+export const http: StreamDissector<HttpState> = {
   id: 'http',
   kind: 'stream',
   bindings: [{ table: 'tcp.port', value: 80 }, { table: 'tcp.port', value: 8080 }],
@@ -256,4 +288,5 @@ export const http: StreamDissector = {
   probe,
   frame,
   decode,
+  newState: () => ({ upgraded: false }),
 };

@@ -4,16 +4,16 @@ import { describe, expect, it } from 'vitest';
 import type { AnomalyId } from '../../src/decode/anomalies.js';
 import type { Direction, Pdu } from '../../src/decode/types.js';
 import { decodeApp } from '../../src/decode/reader.js';
-import { http, passwordStrength } from '../../src/dissectors/http.js';
+import { http, passwordStrength, type HttpState } from '../../src/dissectors/http.js';
 import { hex } from '../support/decode.js';
 import { samples } from './samples/http.js';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 
-function run(data: Buffer, dir: Direction = 0) {
+function run(data: Buffer, dir: Direction = 0, state: HttpState = http.newState!()) {
   const pdus: Pdu[] = [];
   const anomalies: AnomalyId[] = [];
-  decodeApp(http, data, dir, undefined, { pdu: (p) => pdus.push(p), anomaly: (id) => anomalies.push(id) });
+  decodeApp(http, data, dir, state, { pdu: (p) => pdus.push(p), anomaly: (id) => anomalies.push(id) });
   return { pdus, anomalies };
 }
 
@@ -97,6 +97,23 @@ describe('http framing', () => {
     expect(run(b('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: x1\r\n\r\n')).anomalies).toEqual(['http.bad_content_length']);
     expect(run(b('GET /\r\n\r\n')).anomalies).toEqual(['http.bad_start_line']);
     expect(run(b('GET / HTTP/1.1\r\nHost: a\r\n')).anomalies).toEqual(['http.truncated']);
+  });
+});
+
+describe('http upgrade to WebSocket (RFC 6455)', () => {
+  it('after 101, masked client and unmasked server frames are WebSocket PDUs; before it they are not HTTP', () => {
+    const st = http.newState!();
+    const ping = hex('89 80 01 02 03 04'); // client ping, masked, no payload
+    const text = hex('81 02 68 69'); // server text "hi", unmasked
+    expect(http.frame(ping, 0)).toBe(6);
+    expect(http.frame(text, 1)).toBe(4);
+    expect(http.frame(text, 0)).toBe(-1); // a client frame must be masked (§5.1)
+    expect(run(ping, 0, st)).toMatchObject({ pdus: [], anomalies: ['http.bad_start_line'] });
+    run(b('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'), 1, st);
+    expect(st.upgraded).toBe(true);
+    expect(run(ping, 0, st).pdus).toEqual([{ proto: 'http', kind: 'websocket', role: 'request', opcode: 'ping', length: 6 }]);
+    expect(run(text, 1, st).pdus[0]).toMatchObject({ kind: 'websocket', opcode: 'text', length: 4 });
+    expect(JSON.stringify(run(text, 1, st).pdus)).not.toContain('hi');
   });
 });
 
