@@ -1,5 +1,10 @@
 // Frame tests for the FTP control connection (RFC 959 §4.1-§4.2, §5.3): hand-built lines.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Analyzer } from '../../src/analyzers/analyzer.js';
+import { Ingest } from '../../src/ingest.js';
+import { createSensor } from '../../src/pipeline.js';
+import { ROOT } from '../support/env.js';
 import type { AnomalyId } from '../../src/decode/anomalies.js';
 import type { Direction, Pdu } from '../../src/decode/types.js';
 import { decodeApp } from '../../src/decode/reader.js';
@@ -71,5 +76,34 @@ describe('ftp framing', () => {
     expect(ftp.probe!(b('220 ready\r\n'), 0)).toBe('no');
     expect(ftp.probe!(b('22'), 1)).toBe('need-more');
     expect(ftp.probe!(b('SSH-2.0-x\r\n'), 1)).toBe('no');
+  });
+});
+
+describe('ftp generated captures through the pipeline', () => {
+  async function replay(name: string) {
+    const pdus: Pdu[] = [];
+    const collect: Analyzer = { name: 'collect', pdu(p) { if (p.proto === 'ftp') pdus.push(p); } };
+    const report = await new Ingest(createSensor([collect]), { files: [join(ROOT, 'pcaps', 'ftp', name)] }).run();
+    return { pdus, report };
+  }
+
+  it('login.pcap: greeting, two logins, transfers; passwords never kept', async () => {
+    const { pdus, report } = await replay('login.pcap');
+    expect(Object.keys(report.anomalies).filter((k) => k.startsWith('ftp.') || k === 'stream.desync' || k === 'decode.exception')).toEqual([]);
+    expect(pdus[0]).toMatchObject({ kind: 'greeting', identity: { productName: 'ProFTPD 1.3.5e Server (Debian) [10.80.0.50]' } });
+    expect(pdus.filter((p) => p.credentials).map((p) => p.credentials)).toEqual([
+      { protocol: 'FTP', user: 'plcadmin', passwordLength: 5, passwordStrength: 'Very Weak' },
+      { protocol: 'FTP', user: 'plcadmin', passwordLength: 15, passwordStrength: 'Strong' },
+    ]);
+    expect(pdus.filter((p) => p.kind === 'command').map((p) => p.command)).toEqual(['USER', 'PASS', 'USER', 'PASS', 'FEAT', 'RETR', 'STOR', 'QUIT']);
+    const json = JSON.stringify(pdus);
+    expect(json).not.toContain('Pl@nt2024secret');
+    expect(json).not.toContain('wrong');
+  });
+
+  it('not-ftp-on-21.pcap: no ftp PDU', async () => {
+    const { pdus, report } = await replay('not-ftp-on-21.pcap');
+    expect(pdus).toEqual([]);
+    expect(report.anomalies).toMatchObject({ 'stream.desync': 1 });
   });
 });

@@ -1,6 +1,11 @@
 // Frame tests for HTTP/1.x (RFC 9112). Text comes from the public capture zeek-wikipedia-http-dns-nbns
 // (frames 6 and 7, as tshark numbers them) or is built by hand from RFC 9112's grammar where noted.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Analyzer } from '../../src/analyzers/analyzer.js';
+import { Ingest } from '../../src/ingest.js';
+import { createSensor } from '../../src/pipeline.js';
+import { ROOT } from '../support/env.js';
 import type { AnomalyId } from '../../src/decode/anomalies.js';
 import type { Direction, Pdu } from '../../src/decode/types.js';
 import { decodeApp } from '../../src/decode/reader.js';
@@ -134,5 +139,30 @@ describe('http credentials', () => {
     expect(passwordStrength('zzzzzzzzzzzz')).toBe('Very Weak');
     expect(passwordStrength('abcdefg1')).toBe('Weak');
     expect(passwordStrength('S3cr3t!Pass#2024')).toBe('Strong');
+  });
+});
+
+describe('http generated captures through the pipeline', () => {
+  async function replay(name: string) {
+    const pdus: Pdu[] = [];
+    const collect: Analyzer = { name: 'collect', pdu(p) { if (p.proto === 'http') pdus.push(p); } };
+    const report = await new Ingest(createSensor([collect]), { files: [join(ROOT, 'pcaps', 'http', name)] }).run();
+    return { pdus, report };
+  }
+
+  it('basic-auth.pcap: GET/200 and POST with Basic credentials/chunked 200', async () => {
+    const { pdus, report } = await replay('basic-auth.pcap');
+    expect(Object.keys(report.anomalies).filter((k) => k.startsWith('http.') || k === 'stream.desync' || k === 'decode.exception')).toEqual([]);
+    expect(pdus.map((p) => p.method ?? p.statusCode)).toEqual(['GET', 200, 'POST', 200]);
+    expect(pdus[0]).toMatchObject({ host: '10.80.0.20', userAgent: 'hmi-panel/3.2', path: '/status.html' });
+    expect(pdus[1]).toMatchObject({ server: 'GoAhead-Webs/2.5.0', identity: { productName: 'GoAhead-Webs/2.5.0' } });
+    expect(pdus[2]).toMatchObject({ credentials: { protocol: 'HTTP', user: 'admin', passwordStrength: 'Very Weak' } });
+    expect(JSON.stringify(pdus)).not.toContain('YWRtaW46YWRtaW4=');
+  });
+
+  it('not-http-on-80.pcap: no http PDU', async () => {
+    const { pdus, report } = await replay('not-http-on-80.pcap');
+    expect(pdus).toEqual([]);
+    expect(report.anomalies).toMatchObject({ 'stream.desync': 1 });
   });
 });

@@ -1,6 +1,11 @@
 // Frame tests for SSH (RFC 4253 §4.2 identification string, §6 binary packets). Samples are
 // hand-built from the RFC (see samples/ssh.ts); encrypted packets are random-looking bytes.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Analyzer } from '../../src/analyzers/analyzer.js';
+import { Ingest } from '../../src/ingest.js';
+import { createSensor } from '../../src/pipeline.js';
+import { ROOT } from '../support/env.js';
 import type { AnomalyId } from '../../src/decode/anomalies.js';
 import type { Direction, Pdu } from '../../src/decode/types.js';
 import { decodeApp } from '../../src/decode/reader.js';
@@ -59,5 +64,27 @@ describe('ssh packets', () => {
     expect(ssh.probe!(b('SSH-HELLO THERE FRIEND'), 1)).toBe('no');
     expect(ssh.probe!(b('GET / HTTP/1.1\r\n'), 0)).toBe('no');
     expect(ssh.probe!(hex('16 03 01 00 10 01'), 0)).toBe('no');
+  });
+});
+
+describe('ssh generated captures through the pipeline', () => {
+  async function replay(name: string) {
+    const pdus: Pdu[] = [];
+    const collect: Analyzer = { name: 'collect', pdu(p) { if (p.proto === 'ssh') pdus.push(p); } };
+    const report = await new Ingest(createSensor([collect]), { files: [join(ROOT, 'pcaps', 'ssh', name)] }).run();
+    return { pdus, report };
+  }
+
+  it('banners.pcap: both identifications, key exchange, then ciphertext', async () => {
+    const { pdus, report } = await replay('banners.pcap');
+    expect(Object.keys(report.anomalies).filter((k) => k.startsWith('ssh.') || k === 'stream.desync' || k === 'decode.exception')).toEqual([]);
+    expect(pdus.map((p) => p.kind)).toEqual(['identification', 'identification', 'kexinit', 'kexinit', 'newkeys', 'newkeys', 'encrypted', 'encrypted']);
+    expect(pdus.slice(0, 2).map((p) => p.software)).toEqual(['OpenSSH_8.9p1', 'PuTTY_Release_0.78']);
+  });
+
+  it('not-ssh-on-22.pcap: no ssh PDU', async () => {
+    const { pdus, report } = await replay('not-ssh-on-22.pcap');
+    expect(pdus).toEqual([]);
+    expect(report.anomalies).toMatchObject({ 'ssh.no_identification': 1 });
   });
 });

@@ -1,5 +1,10 @@
 // Frame tests for Telnet (RFC 854, RFC 855 option negotiation): hand-built negotiation and a login.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Analyzer } from '../../src/analyzers/analyzer.js';
+import { Ingest } from '../../src/ingest.js';
+import { createSensor } from '../../src/pipeline.js';
+import { ROOT } from '../support/env.js';
 import type { AnomalyId } from '../../src/decode/anomalies.js';
 import type { Direction, Pdu } from '../../src/decode/types.js';
 import { decodeApp } from '../../src/decode/reader.js';
@@ -70,5 +75,29 @@ describe('telnet framing', () => {
     expect(telnet.probe!(hex('ff 10 00'), 1)).toBe('no');
     expect(telnet.probe!(hex('ff'), 1)).toBe('need-more');
     expect(telnet.probe!(hex('16 03 01 00 10 01'), 0)).toBe('no');
+  });
+});
+
+describe('telnet generated captures through the pipeline', () => {
+  async function replay(name: string) {
+    const pdus: Pdu[] = [];
+    const collect: Analyzer = { name: 'collect', pdu(p) { if (p.proto === 'telnet') pdus.push(p); } };
+    const report = await new Ingest(createSensor([collect]), { files: [join(ROOT, 'pcaps', 'telnet', name)] }).run();
+    return { pdus, report };
+  }
+
+  it('login.pcap: negotiation, banner, the user name; never the password', async () => {
+    const { pdus, report } = await replay('login.pcap');
+    expect(Object.keys(report.anomalies).filter((k) => k.startsWith('telnet.') || k === 'stream.desync' || k === 'decode.exception')).toEqual([]);
+    expect(pdus.filter((p) => p.kind === 'negotiation')).toHaveLength(8);
+    expect(pdus.filter((p) => p.banner).map((p) => p.banner)).toEqual(['SCADA-RTU-7 (BusyBox v1.31.1)\r\n\r\nrtu7 login:']);
+    expect(pdus.filter((p) => p.credentials).map((p) => p.credentials)).toEqual([{ protocol: 'TELNET', user: 'operator' }]);
+    expect(JSON.stringify(pdus)).not.toContain('Tr0ub4dor');
+  });
+
+  it('not-telnet-on-23.pcap: no telnet PDU', async () => {
+    const { pdus, report } = await replay('not-telnet-on-23.pcap');
+    expect(pdus).toEqual([]);
+    expect(report.anomalies).toMatchObject({ 'telnet.bad_command': 2 });
   });
 });

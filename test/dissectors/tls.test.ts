@@ -1,7 +1,12 @@
 // Frame tests for TLS records (RFC 8446 §5.1) and hellos (§4.1.2 ClientHello with RFC 6066 §3 SNI
 // and RFC 7301 ALPN, §4.1.3 ServerHello). Hex comes from the public capture
 // zeek-modbus-and-non-modbus-p502 (frame 49, as tshark numbers it) or test/pcapgen/it.ts builders.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Analyzer } from '../../src/analyzers/analyzer.js';
+import { Ingest } from '../../src/ingest.js';
+import { createSensor } from '../../src/pipeline.js';
+import { ROOT } from '../support/env.js';
 import type { AnomalyId } from '../../src/decode/anomalies.js';
 import type { Direction, Pdu } from '../../src/decode/types.js';
 import { decodeApp } from '../../src/decode/reader.js';
@@ -73,5 +78,28 @@ describe('tls records', () => {
     expect(tls.probe!(hex('16 03 01 00 05 0b 00 00 01 00'), 0)).toBe('no'); // a handshake, but not a hello
     expect(tls.probe!(Buffer.from('SSH-2.0-x\r\n'), 0)).toBe('no');
     expect(tls.probe!(hex('16 03'), 0)).toBe('need-more');
+  });
+});
+
+describe('tls generated captures through the pipeline', () => {
+  async function replay(name: string) {
+    const pdus: Pdu[] = [];
+    const collect: Analyzer = { name: 'collect', pdu(p) { if (p.proto === 'tls') pdus.push(p); } };
+    const report = await new Ingest(createSensor([collect]), { files: [join(ROOT, 'pcaps', 'tls', name)] }).run();
+    return { pdus, report };
+  }
+
+  it('client-hello-sni.pcap: hellos, then records by type', async () => {
+    const { pdus, report } = await replay('client-hello-sni.pcap');
+    expect(Object.keys(report.anomalies).filter((k) => k.startsWith('tls.') || k === 'stream.desync' || k === 'decode.exception')).toEqual([]);
+    expect(pdus.map((p) => p.kind)).toEqual(['client_hello', 'server_hello', 'change_cipher_spec', 'application_data', 'change_cipher_spec', 'application_data']);
+    expect(pdus[0]).toMatchObject({ serverName: 'historian.plant.local', alpn: ['h2', 'http/1.1'] });
+    expect(pdus[1]).toMatchObject({ version: 'TLS 1.3', cipherSuite: 0x1301 });
+  });
+
+  it('not-tls-on-443.pcap: no tls PDU', async () => {
+    const { pdus, report } = await replay('not-tls-on-443.pcap');
+    expect(pdus).toEqual([]);
+    expect(report.anomalies).toMatchObject({ 'stream.desync': 1 });
   });
 });
