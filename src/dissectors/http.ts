@@ -23,8 +23,13 @@ import type { Direction, PduSink, ProbeResult, StreamDissector } from '../decode
 
 /** Largest head we frame: 16 KiB covers real browsers' cookies; longer is not a usable head. */
 const MAX_HEAD = 16 * 1024;
-/** Largest message framed, body included: bodies are skipped, but the framer buffers them first. */
-const MAX_PDU = 4 * 1024 * 1024;
+/**
+ * Largest message framed with its body: bodies are skipped, but the flow stage buffers a whole PDU
+ * first, so this bounds memory per direction. A larger body (a firmware upload, a big download) is
+ * framed as its head alone, so the request is still decoded; its body bytes then put the stream into
+ * resync until the next message head.
+ */
+const MAX_PDU = 1024 * 1024;
 /** Chunks followed in one chunked body before we give up on it (bounded work). */
 const MAX_CHUNKS = 4096;
 /** Longest string field kept (target, User-Agent, ...). */
@@ -94,7 +99,7 @@ function contentLength(v: string | undefined): number {
   return Number.parseInt(v, 10);
 }
 
-/** Length of a chunked body (§7.1) starting at `at`; 0 when more is needed; -1 when malformed. */
+/** Length of a chunked body (§7.1) starting at `at`; 0 when more is needed; -1 when malformed; -2 when beyond the bound. */
 function chunkedLength(data: Buffer, at: number): number {
   let pos = at;
   for (let n = 0; n < MAX_CHUNKS; n++) {
@@ -115,12 +120,12 @@ function chunkedLength(data: Buffer, at: number): number {
       }
       return -1;
     }
-    if (pos + size + 2 > MAX_PDU) return -1;
+    if (pos + size + 2 > MAX_PDU) return -2;
     if (data.length < pos + size + 2) return 0;
     if (data[pos + size] !== 0x0d || data[pos + size + 1] !== 0x0a) return -1;
     pos += size + 2;
   }
-  return -1;
+  return -2;
 }
 
 /** Message length: head plus body; the bodies of HEAD replies and 1xx/204/304 are empty (§6.3). */
@@ -132,11 +137,12 @@ function messageLength(data: Buffer, hend: number, h: Head, isResponse: boolean)
   const te = h.headers.get('transfer-encoding');
   if (te !== undefined && /chunked\s*$/i.test(te)) {
     const n = chunkedLength(data, hend);
+    if (n === -2) return hend; // too large to buffer: the head alone
     return n <= 0 ? n : hend + n;
   }
   const cl = contentLength(h.headers.get('content-length'));
   if (cl === -2) return hend; // bad length: the head alone; decode reports it
-  if (cl >= 0) return hend + cl;
+  if (cl >= 0) return hend + cl > MAX_PDU ? hend : hend + cl;
   return hend; // no length: requests have no body (§6.3 item 7); close-delimited responses cannot be framed ahead
 }
 
@@ -267,12 +273,12 @@ function decode(pdu: Buffer, dir: Direction, state: HttpState, out: PduSink): vo
   const te = h.headers.get('transfer-encoding');
   if (te !== undefined && /chunked\s*$/i.test(te)) {
     const n = chunkedLength(pdu, hend);
-    if (n < 0) out.anomaly('http.bad_chunk');
-    else p.bodyLength = pdu.length - hend;
+    if (n === -1) out.anomaly('http.bad_chunk');
+    else if (n > 0) p.bodyLength = n; // chunked framing included (a body too large to buffer: not known)
   } else {
     const cl = contentLength(h.headers.get('content-length'));
     if (cl === -2) out.anomaly('http.bad_content_length');
-    else if (pdu.length - hend > 0) p.bodyLength = pdu.length - hend;
+    else if (cl >= 0) p.bodyLength = cl; // as declared: a body too large to buffer is framed without it
   }
   const ct = h.headers.get('content-type');
   if (ct !== undefined) p.contentType = clip(ct);

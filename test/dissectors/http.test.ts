@@ -82,6 +82,12 @@ describe('http framing', () => {
     }
   });
 
+  it('a body beyond the bound is framed as the head alone, so the request is still decoded', () => {
+    const head = b('POST /upload/firmware HTTP/1.1\r\nHost: plc\r\nContent-Length: 20000000\r\n\r\n');
+    expect(http.frame(Buffer.concat([head, Buffer.alloc(100)]), 0)).toBe(head.length);
+    expect(run(head).pdus[0]).toMatchObject({ method: 'POST', path: '/upload/firmware', bodyLength: 20000000 });
+  });
+
   it('two pipelined messages frame one at a time', () => {
     const one = b('GET /a HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(http.frame(Buffer.concat([one, one]), 0)).toBe(one.length);
