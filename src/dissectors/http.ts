@@ -50,13 +50,15 @@ const OPS: Record<string, OpClass> = {
   OPTIONS: 'diagnostic', TRACE: 'diagnostic', CONNECT: 'session',
 };
 
+/** What a message head starts with: a method and a space, or a status line's version. */
+const STARTS: readonly string[] = [...METHODS.map((m) => m + ' '), 'HTTP/1.'];
+
 /** Does data start like a request ("GET ") or a response ("HTTP/1.")? 1 = yes, 0 = need more, -1 = no. */
 function startsLike(data: Buffer): number {
   const n = Math.min(data.length, 8);
   const head = data.toString('latin1', 0, n);
-  const cands = [...METHODS.map((m) => m + ' '), 'HTTP/1.'];
   let partial = false;
-  for (const c of cands) {
+  for (const c of STARTS) {
     if (head.length >= c.length ? head.startsWith(c) : c.startsWith(head)) {
       if (head.length >= c.length) return 1;
       partial = true;
