@@ -61,3 +61,21 @@ describe('flows whose ephemeral port equals a bound one', () => {
     expect(r.stats.anomalies).toEqual({});
   });
 });
+
+describe('port reuse', () => {
+  it('a new SYN on a closed 5-tuple starts a new flow, so its new sequence numbers are no gap', () => {
+    const A = '0a 00 00 0a', B = '0a 00 00 15';
+    // Modbus read holding registers request, 12 bytes
+    const mbap = '00 01 00 00 00 06 01 03 00 00 00 0a';
+    const seg = (fromClient: boolean, seq: number, ack: number, flags: string, payload = '') =>
+      hex(`${ETH} ${ip4(40 + hex(payload).length, 6, fromClient ? A : B, fromClient ? B : A)} ${port(fromClient ? 49152 : 502)} ${port(fromClient ? 502 : 49152)} ${seq.toString(16).padStart(8, '0')} ${ack.toString(16).padStart(8, '0')} 50 ${flags} ff ff 00 00 00 00 ${payload}`);
+    const connection = (isn: number) => [
+      seg(true, isn, 0, '02'), seg(false, 7000, isn + 1, '12'), seg(true, isn + 1, 7001, '18', mbap),
+      seg(true, isn + 13, 7001, '11'), seg(false, 7001, isn + 14, '11'),
+    ];
+    const r = run([...connection(1000), ...connection(900_000)]);
+    expect(r.flows).toHaveLength(2);
+    expect(r.protos).toEqual(['modbus', 'modbus']);
+    expect(r.stats.anomalies).toEqual({});
+  });
+});

@@ -102,6 +102,10 @@ export class FlowTable {
         }
         f = f.nextInBucket;
       }
+      if (f && this.reused(f, pkt)) {
+        this.remove(f);
+        f = null;
+      }
       if (!f) {
         f = this.create(pkt, proto, sp, dp);
         if (f) {
@@ -114,6 +118,10 @@ export class FlowTable {
     } else {
       const fwd = `${proto} ${pkt.src6} ${sp} ${pkt.dst6} ${dp}`;
       f = this.v6.get(fwd) ?? null;
+      if (f && this.reused(f, pkt)) {
+        this.remove(f);
+        f = null;
+      }
       if (f) {
         this.dir = f.clientIp6 === pkt.src6 && f.clientPort === sp ? 0 : 1;
         this.touch(f);
@@ -167,6 +175,15 @@ export class FlowTable {
     }
     this.size--;
     this.events.flowEnd(f);
+  }
+
+  /**
+   * A new connection on the 5-tuple of one that already closed (port reuse): a SYN without ACK after
+   * FIN/RST. It gets a flow of its own, as in Zeek, so its new sequence numbers are not read as a
+   * gap in the old stream.
+   */
+  private reused(f: Flow, pkt: Packet): boolean {
+    return f.proto === 6 && f.closedTs > 0 && (pkt.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
   }
 
   /** Moves an active flow to the tail of its idle list. */
