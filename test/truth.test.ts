@@ -3,10 +3,8 @@
 // with what the capture's *.truth.json lists under ot.* / it.*. The test prints, per protocol, how
 // many truth facts were matched, and fails when a fact a matcher marks as required is missing.
 import { describe, expect, it } from 'vitest';
-import type { Analyzer } from '../src/analyzers/analyzer.js';
 import type { Pdu } from '../src/decode/types.js';
-import { Ingest } from '../src/ingest.js';
-import { createSensor } from '../src/pipeline.js';
+import { ingestFile } from './support/pipeline.js';
 import { HAVE_SHARED, sharedCaptures, SKIP_REASON, type Truth } from './support/shared.js';
 
 /** One truth fact and whether the dissectors produced it. */
@@ -35,16 +33,7 @@ describe.skipIf(!HAVE_SHARED || list.length === 0)('protocol facts against tshar
     const applicable = list.filter(({ m }) => (ot.ot?.[m.section] ?? ot.it?.[m.section]) !== undefined);
     if (applicable.length === 0) continue;
     it(c.name, async () => {
-      const pdus: Array<Pdu & { src: string; dst: string }> = [];
-      const collect: Analyzer = {
-        name: 'collect',
-        pdu(p, flow, dir) {
-          const src = flow ? (dir === 0 ? flow.clientIp : flow.serverIp) : '';
-          const dst = flow ? (dir === 0 ? flow.serverIp : flow.clientIp) : '';
-          pdus.push({ ...p, src, dst });
-        },
-      };
-      await new Ingest(createSensor([collect]), { files: [c.path] }).run();
+      const { pdus } = await ingestFile(c.path);
       for (const { id, m } of applicable) {
         const facts = m.check(ot.ot?.[m.section] ?? ot.it?.[m.section], pdus);
         const t = totals.get(id) ?? { matched: 0, total: 0, required: 0, requiredMatched: 0 };

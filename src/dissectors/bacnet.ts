@@ -3,7 +3,7 @@
 // Read/WriteProperty(Multiple), ReinitializeDevice, DeviceCommunicationControl, SubscribeCOV, time
 // synchronisation, file access, errors, rejects and aborts. Other services are reported by name with
 // their body left undecoded. One datagram carries one BVLL message, so a bad body costs one PDU.
-import type { AppPdu, Identity, OpClass } from '../decode/pdu.js';
+import type { AppPdu, Identity } from '../decode/pdu.js';
 import { Reader } from '../decode/reader.js';
 import type { DatagramDissector, PduSink, ProbeResult } from '../decode/types.js';
 import {

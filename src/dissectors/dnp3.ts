@@ -8,7 +8,7 @@ import type { AnomalyId } from '../decode/anomalies.js';
 import type { Identity, OpClass } from '../decode/pdu.js';
 import type { DatagramDissector, Direction, ProbeResult, PduSink, StreamDissector } from '../decode/types.js';
 import {
-  ATTRIBUTE, BY_VARIATION, HEADERS_ONLY, KINDS, PACKED, PACKED2, dnp3FunctionNames, linkPrimaryNames, linkSecondaryNames, objectSize, opOf,
+  BY_VARIATION, HEADERS_ONLY, KINDS, PACKED, PACKED2, dnp3FunctionNames, linkPrimaryNames, linkSecondaryNames, objectSize, opOf,
 } from './dnp3/codes.js';
 
 export { dnp3FunctionNames } from './dnp3/codes.js';

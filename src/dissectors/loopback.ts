@@ -1,7 +1,7 @@
 // Links without an Ethernet header. BSD loopback: NULL (LINKTYPE 0, address family in the writer's
 // byte order) and LOOP (108, network order); AF_INET is 2, AF_INET6 is 10/24/28/30 by OS. Raw IP:
 // LINKTYPE 101 (version from the first nibble), 228 (IPv4), 229 (IPv6).
-import { DONE, type LayerDissector, REJECT, T_ETHERTYPE } from '../decode/types.js';
+import { type LayerDissector, REJECT, T_ETHERTYPE } from '../decode/types.js';
 
 const IPV4 = 0x0800;
 const IPV6 = 0x86dd;

@@ -70,7 +70,7 @@ export class FlowTable {
   constructor(
     registry: Registry,
     private readonly events: FlowEvents,
-    private readonly timeouts: FlowTimeouts = DEFAULT_TIMEOUTS,
+    timeouts: FlowTimeouts = DEFAULT_TIMEOUTS,
     private readonly maxFlows = DEFAULT_MAX_FLOWS,
   ) {
     this.tcpPorts = registry.tables[T_TCP_PORT]!;

@@ -23,7 +23,7 @@ export class AuditLog {
   private readonly insert;
   private readonly select;
 
-  constructor(private readonly db: Db, private readonly now: () => number = Date.now) {
+  constructor(db: Db, private readonly now: () => number = Date.now) {
     this.insert = db.prepare(
       `INSERT INTO audit (time, actor, action, target, outcome, client, user_agent, detail)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

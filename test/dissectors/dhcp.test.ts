@@ -1,15 +1,12 @@
 // Frame tests for DHCP (RFC 2131 message format, RFC 2132 options). Messages are built field by field
 // by test/pcapgen/discovery.ts; the options of the first one are also spelled out in hex here.
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ingestCapture } from '../support/pipeline.js';
 import type { Pdu } from '../../src/decode/types.js';
 import { decodeApp } from '../../src/decode/reader.js';
 import { dhcp } from '../../src/dissectors/dhcp.js';
-import { Ingest } from '../../src/ingest.js';
-import { createSensor } from '../../src/pipeline.js';
 import { dhcpDora, dhcpMessage } from '../pcapgen/discovery.js';
 import { hex } from '../support/decode.js';
-import { ROOT } from '../support/env.js';
 
 function run(b: Buffer) {
   const pdus: Pdu[] = [], anomalies: string[] = [];
@@ -69,11 +66,7 @@ describe('dhcp', () => {
 });
 
 describe('dhcp: generated captures through the pipeline', () => {
-  const pdusOf = async (name: string) => {
-    const pdus: Pdu[] = [];
-    const report = await new Ingest(createSensor([{ name: 'c', pdu: (p) => { pdus.push(p); } }]), { files: [join(ROOT, 'pcaps', name)] }).run();
-    return { pdus, report };
-  };
+  const pdusOf = ingestCapture;
   it('dhcp/dhcp-dora.pcap', async () => {
     const { pdus, report } = await pdusOf('dhcp/dhcp-dora.pcap');
     expect(pdus.map((p) => p.kind)).toEqual(['DISCOVER', 'OFFER', 'REQUEST', 'ACK']);

@@ -1,15 +1,11 @@
 // Frame tests for DNP3 (IEEE 1815-2012): link frames from the public captures in ../shared/pcaps/dnp3
 // (hex copied from `tshark -T fields -e tcp.payload`, origin noted per case) and from the scenario
 // builder in test/pcapgen/dnp3.ts; the pipeline tests run the generated pcaps/dnp3 captures.
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Analyzer } from '../../src/analyzers/analyzer.js';
+import { ingestCapture } from '../support/pipeline.js';
 import type { Pdu, PduSink } from '../../src/decode/types.js';
 import { decodeApp } from '../../src/decode/reader.js';
 import { dnp3, dnp3Crc, dnp3udp, type Dnp3State } from '../../src/dissectors/dnp3.js';
-import { Ingest } from '../../src/ingest.js';
-import { createSensor } from '../../src/pipeline.js';
-import { ROOT } from '../support/env.js';
 import { hex } from '../support/decode.js';
 import { APDU, appFrames, linkFrame } from '../pcapgen/dnp3.js';
 
@@ -239,12 +235,7 @@ describe('DNP3 negative cases', () => {
 
 // The generated captures through the real pipeline (test/pcapgen/dnp3.ts writes them).
 async function ingest(name: string) {
-  const pdus: Array<Pdu & { src: string }> = [];
-  const collect: Analyzer = {
-    name: 'collect',
-    pdu(p, flow, dir) { pdus.push({ ...p, src: flow ? (dir === 0 ? flow.clientIp : flow.serverIp) : '' }); },
-  };
-  const report = await new Ingest(createSensor([collect]), { files: [join(ROOT, 'pcaps', name)] }).run();
+  const { pdus, report } = await ingestCapture(name);
   return { pdus: pdus.filter((p) => p.proto === 'dnp3'), anomalies: report.anomalies };
 }
 

@@ -1,16 +1,13 @@
 // Frame tests for the shared DNS decoder (RFC 1035 §4.1) behind the dns, mdns (RFC 6762) and llmnr
 // (RFC 4795) dissectors. The first messages are hand-assembled hex; the rest come from the builders
 // in test/pcapgen/discovery.ts, which encode names with compression.
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DatagramDissector, Pdu } from '../../src/decode/types.js';
+import { ingestCapture } from '../support/pipeline.js';
+import type { DatagramDissector } from '../../src/decode/types.js';
 import { decodeApp } from '../../src/decode/reader.js';
 import { dns, llmnr, mdns } from '../../src/dissectors/dns.js';
-import { Ingest } from '../../src/ingest.js';
-import { createSensor } from '../../src/pipeline.js';
 import { dnsExchange, dnsMessage, llmnrFrames, mdnsAnnouncement, rd, T } from '../pcapgen/discovery.js';
 import { hex } from '../support/decode.js';
-import { ROOT } from '../support/env.js';
 
 function run(d: DatagramDissector, b: Buffer) {
   const pdus: Array<Record<string, unknown>> = [], anomalies: string[] = [];
@@ -102,11 +99,7 @@ describe('llmnr', () => {
 });
 
 describe('dns family: generated captures through the pipeline', () => {
-  const ingest = async (name: string) => {
-    const pdus: Pdu[] = [];
-    const report = await new Ingest(createSensor([{ name: 'c', pdu: (p) => { pdus.push(p); } }]), { files: [join(ROOT, 'pcaps', name)] }).run();
-    return { pdus, report };
-  };
+  const ingest = ingestCapture;
   it('dns/dns-mdns-llmnr.pcap', async () => {
     const { pdus, report } = await ingest('dns/dns-mdns-llmnr.pcap');
     expect(pdus.map((p) => `${p.proto}/${p.kind}`)).toEqual([

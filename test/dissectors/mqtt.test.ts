@@ -13,7 +13,7 @@ import { Ingest } from '../../src/ingest.js';
 import { createSensor } from '../../src/pipeline.js';
 import { hex } from '../support/decode.js';
 import { ROOT } from '../support/env.js';
-import { connect, packet, publish, remaining, subscribe } from '../pcapgen/mqtt.js';
+import { connect, publish, remaining, subscribe } from '../pcapgen/mqtt.js';
 import { samples } from './samples/mqtt.js';
 
 const connected = (version = 4): MqttState => ({ version, connected: true });

@@ -1,15 +1,11 @@
 // Frame tests for the NetBIOS name service (RFC 1002 §4.2): first-level encoded names (RFC 1001
 // §14.1), registration, query and positive response with NB records, NBSTAT answers.
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Pdu } from '../../src/decode/types.js';
+import { ingestCapture } from '../support/pipeline.js';
 import { decodeApp } from '../../src/decode/reader.js';
 import { nbns } from '../../src/dissectors/nbns.js';
-import { Ingest } from '../../src/ingest.js';
-import { createSensor } from '../../src/pipeline.js';
 import { dnsMessage, nbnsFrames, nbnsRegistration, netbiosEncode, rd, T } from '../pcapgen/discovery.js';
 import { hex } from '../support/decode.js';
-import { ROOT } from '../support/env.js';
 
 function run(b: Buffer) {
   const pdus: Array<Record<string, unknown>> = [], anomalies: string[] = [];
@@ -61,11 +57,7 @@ describe('nbns', () => {
 });
 
 describe('nbns: generated captures through the pipeline', () => {
-  const ingest = async (name: string) => {
-    const pdus: Pdu[] = [];
-    const report = await new Ingest(createSensor([{ name: 'c', pdu: (p) => { pdus.push(p); } }]), { files: [join(ROOT, 'pcaps', name)] }).run();
-    return { pdus, report };
-  };
+  const ingest = ingestCapture;
   it('nbns/nbns-register-query.pcap', async () => {
     const { pdus, report } = await ingest('nbns/nbns-register-query.pcap');
     expect(pdus.filter((p) => p.proto === 'nbns').map((p) => p.kind)).toEqual(['registration', 'query', 'query_response']);

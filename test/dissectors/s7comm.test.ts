@@ -1,17 +1,13 @@
 // Frame tests for S7comm / S7comm-plus over TPKT (RFC 1006) and COTP (ISO 8073 class 0). Real PDUs
 // come from the public captures (test/dissectors/samples/s7comm.ts names capture and frame); the
 // synthetic ones are built here from the field layouts in src/dissectors/s7comm/*.ts.
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Analyzer } from '../../src/analyzers/analyzer.js';
+import { ingestCapture } from '../support/pipeline.js';
 import { decodeApp } from '../../src/decode/reader.js';
 import type { Direction, Pdu } from '../../src/decode/types.js';
 import { frameTpkt, probeTpkt, s7comm, s7commplus, type S7State } from '../../src/dissectors/s7comm/index.js';
-import { Ingest } from '../../src/ingest.js';
-import { createSensor } from '../../src/pipeline.js';
 import { PLC_ID, tpktDt, userdata } from '../pcapgen/s7comm.js';
 import { hex } from '../support/decode.js';
-import { ROOT } from '../support/env.js';
 import { samples } from './samples/s7comm.js';
 import { samples as plusSamples } from './samples/s7commplus.js';
 
@@ -372,12 +368,7 @@ describe('malformed input becomes anomalies, never bogus PDUs', () => {
 
 // The generated captures through the real pipeline (test/pcapgen/s7comm.ts writes them).
 async function ingest(name: string) {
-  const pdus: Array<Pdu & { src: string }> = [];
-  const collect: Analyzer = {
-    name: 'collect',
-    pdu(p, flow, dir) { pdus.push({ ...p, src: flow ? (dir === 0 ? flow.clientIp : flow.serverIp) : '' }); },
-  };
-  const report = await new Ingest(createSensor([collect]), { files: [join(ROOT, 'pcaps', name)] }).run();
+  const { pdus, report } = await ingestCapture(name);
   const anomalies = Object.fromEntries(Object.entries(report.anomalies).filter(([k]) => k.startsWith('s7comm') || k === 'stream.desync' || k === 'decode.exception'));
   return { pdus: pdus.filter((p) => p.proto === 's7comm' || p.proto === 's7commplus'), anomalies, protocols: report.protocols };
 }

@@ -1,15 +1,11 @@
 // Frame tests for SNMP v1/v2c (RFC 1157, RFC 3416) in BER (X.690). The first message is assembled
 // byte by byte below; the walk and trap come from the BER builders in test/pcapgen/discovery.ts.
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Pdu } from '../../src/decode/types.js';
+import { ingestCapture } from '../support/pipeline.js';
 import { decodeApp } from '../../src/decode/reader.js';
 import { snmp } from '../../src/dissectors/snmp.js';
-import { Ingest } from '../../src/ingest.js';
-import { createSensor } from '../../src/pipeline.js';
 import { berInt, berOid, berStr, snmpMessage, snmpWalk, tlv, varbind } from '../pcapgen/discovery.js';
 import { hex } from '../support/decode.js';
-import { ROOT } from '../support/env.js';
 
 function run(b: Buffer) {
   const pdus: Array<Record<string, unknown>> = [], anomalies: string[] = [];
@@ -84,11 +80,7 @@ describe('snmp', () => {
 });
 
 describe('snmp: generated captures through the pipeline', () => {
-  const ingest = async (name: string) => {
-    const pdus: Pdu[] = [];
-    const report = await new Ingest(createSensor([{ name: 'c', pdu: (p) => { pdus.push(p); } }]), { files: [join(ROOT, 'pcaps', name)] }).run();
-    return { pdus, report };
-  };
+  const ingest = ingestCapture;
   it('snmp/snmp-walk.pcap', async () => {
     const { pdus, report } = await ingest('snmp/snmp-walk.pcap');
     expect(pdus.filter((p) => p.proto === 'snmp').map((p) => p.kind)).toEqual([
