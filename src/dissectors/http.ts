@@ -53,52 +53,114 @@ const OPS: Record<string, OpClass> = {
 /** What a message head starts with: a method and a space, or a status line's version. */
 const STARTS: readonly string[] = [...METHODS.map((m) => m + ' '), 'HTTP/1.'];
 
+const STARTS_BYTES = STARTS.map((c) => Buffer.from(c, 'latin1'));
+
 /** Does data start like a request ("GET ") or a response ("HTTP/1.")? 1 = yes, 0 = need more, -1 = no. */
 function startsLike(data: Buffer): number {
-  const n = Math.min(data.length, 8);
-  const head = data.toString('latin1', 0, n);
   let partial = false;
-  for (const c of STARTS) {
-    if (head.length >= c.length ? head.startsWith(c) : c.startsWith(head)) {
-      if (head.length >= c.length) return 1;
-      partial = true;
-    }
+  next: for (let i = 0; i < STARTS_BYTES.length; i++) {
+    const c = STARTS_BYTES[i]!;
+    const n = Math.min(c.length, data.length);
+    for (let k = 0; k < n; k++) if (data[k] !== c[k]) continue next;
+    if (n === c.length) return 1;
+    partial = true;
   }
   return partial ? 0 : -1;
 }
 
+const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
+
 /** Index of CRLFCRLF ending the head (position after it), 0 when not yet seen, -1 when past the bound. */
 function headEnd(data: Buffer): number {
   const lim = Math.min(data.length, MAX_HEAD);
-  const i = data.subarray(0, lim).indexOf('\r\n\r\n', 0, 'latin1');
+  const i = (lim === data.length ? data : data.subarray(0, lim)).indexOf(CRLFCRLF);
   if (i >= 0) return i + 4;
   return data.length >= MAX_HEAD ? -1 : 0;
 }
 
+/** The header fields the sensor uses; the rest are skipped without building strings for them. */
+const WANTED = ['host', 'user-agent', 'server', 'authorization', 'transfer-encoding', 'content-length', 'content-type'] as const;
+const WANTED_BYTES = WANTED.map((n) => Buffer.from(n, 'latin1'));
+
+/** A parsed head: where the start line ends and where each wanted field's value is (strings on demand). */
 interface Head {
-  start: string;
-  headers: Map<string, string>;
+  buf: Buffer;
+  startEnd: number;
+  /** [start, end) of each WANTED field's value, -1 when absent */
+  at: Int32Array;
 }
 
-/** Start line and header fields (RFC 9112 §5): names are case-insensitive; the first of a repeat is kept. */
+const F_HOST = 0, F_USER_AGENT = 1, F_SERVER = 2, F_AUTHORIZATION = 3, F_TRANSFER_ENCODING = 4, F_CONTENT_LENGTH = 5, F_CONTENT_TYPE = 6;
+
+function field(h: Head, i: number): string | undefined {
+  const from = h.at[2 * i]!;
+  return from < 0 ? undefined : h.buf.toString('latin1', from, h.at[2 * i + 1]);
+}
+
+const isOws = (c: number) => c === 0x20 || c === 0x09;
+
+/**
+ * Start line and the wanted header fields (RFC 9112 §5): names are case-insensitive; the first of a
+ * repeat is kept. A byte scan rather than split/Map: every frame() call parses the head again while a
+ * message is incomplete, and this was the largest single cost of HTTP in the ingest benchmark.
+ */
 function parseHead(buf: Buffer, end: number): Head {
-  const lines = buf.toString('latin1', 0, end - 4).split('\r\n');
-  const headers = new Map<string, string>();
-  for (let i = 1; i < lines.length && i < 256; i++) {
-    const l = lines[i]!;
-    const c = l.indexOf(':');
-    if (c <= 0) continue;
-    const k = l.slice(0, c).trim().toLowerCase();
-    if (!headers.has(k)) headers.set(k, l.slice(c + 1).trim());
+  const stop = end - 4; // the head without its final CRLFCRLF
+  const at = new Int32Array(2 * WANTED.length).fill(-1);
+  let eol = lineEnd(buf, 0, stop);
+  const startEnd = eol;
+  for (let n = 1, pos = eol + 2; pos < stop && n < 256; n++, pos = eol + 2) {
+    eol = lineEnd(buf, pos, stop);
+    let c = pos;
+    while (c < eol && buf[c] !== 0x3a) c++;
+    if (c === pos || c === eol) continue; // no name, or no colon
+    let ns = pos, ne = c;
+    while (ns < ne && isOws(buf[ns]!)) ns++;
+    while (ne > ns && isOws(buf[ne - 1]!)) ne--;
+    const i = wantedIndex(buf, ns, ne);
+    if (i < 0 || at[2 * i]! >= 0) continue;
+    let vs = c + 1, ve = eol;
+    while (vs < ve && isOws(buf[vs]!)) vs++;
+    while (ve > vs && isOws(buf[ve - 1]!)) ve--;
+    at[2 * i] = vs;
+    at[2 * i + 1] = ve;
   }
-  return { start: lines[0] ?? '', headers };
+  return { buf, startEnd, at };
 }
 
-/** Content-Length: digits only (§6.3 item 5: an invalid value is unrecoverable); -2 when invalid. */
-function contentLength(v: string | undefined): number {
-  if (v === undefined) return -1;
-  if (!/^\d{1,10}$/.test(v)) return -2;
-  return Number.parseInt(v, 10);
+/** Position of the next CRLF at or after `pos` (or `stop`). */
+function lineEnd(buf: Buffer, pos: number, stop: number): number {
+  for (let i = pos; i + 1 < stop + 2; i++) if (buf[i] === 0x0d && buf[i + 1] === 0x0a) return Math.min(i, stop);
+  return stop;
+}
+
+/** Which wanted field name buf[from, to) is, case-insensitively; -1 for none. */
+function wantedIndex(buf: Buffer, from: number, to: number): number {
+  const len = to - from;
+  next: for (let w = 0; w < WANTED_BYTES.length; w++) {
+    const name = WANTED_BYTES[w]!;
+    if (name.length !== len) continue;
+    for (let k = 0; k < len; k++) {
+      const b = buf[from + k]!;
+      if ((b >= 0x41 && b <= 0x5a ? b | 0x20 : b) !== name[k]) continue next;
+    }
+    return w;
+  }
+  return -1;
+}
+
+/** Content-Length: digits only (§6.3 item 5: an invalid value is unrecoverable); -1 when absent, -2 when invalid. */
+function contentLength(h: Head): number {
+  const from = h.at[2 * F_CONTENT_LENGTH]!, to = h.at[2 * F_CONTENT_LENGTH + 1]!;
+  if (from < 0) return -1;
+  if (to - from < 1 || to - from > 10) return -2;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = h.buf[i]! - 0x30;
+    if (d < 0 || d > 9) return -2;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 /** Length of a chunked body (§7.1) starting at `at`; 0 when more is needed; -1 when malformed; -2 when beyond the bound. */
@@ -133,16 +195,17 @@ function chunkedLength(data: Buffer, at: number): number {
 /** Message length: head plus body; the bodies of HEAD replies and 1xx/204/304 are empty (§6.3). */
 function messageLength(data: Buffer, hend: number, h: Head, isResponse: boolean): number {
   if (isResponse) {
-    const code = Number.parseInt(h.start.slice(9, 12), 10);
+    const b = h.buf;
+    const code = (b[9]! - 0x30) * 100 + (b[10]! - 0x30) * 10 + (b[11]! - 0x30);
     if ((code >= 100 && code < 200) || code === 204 || code === 304) return hend;
   }
-  const te = h.headers.get('transfer-encoding');
+  const te = field(h, F_TRANSFER_ENCODING);
   if (te !== undefined && /chunked\s*$/i.test(te)) {
     const n = chunkedLength(data, hend);
     if (n === -2) return hend; // too large to buffer: the head alone
     return n <= 0 ? n : hend + n;
   }
-  const cl = contentLength(h.headers.get('content-length'));
+  const cl = contentLength(h);
   if (cl === -2) return hend; // bad length: the head alone; decode reports it
   if (cl >= 0) return hend + cl > MAX_PDU ? hend : hend + cl;
   return hend; // no length: requests have no body (§6.3 item 7); close-delimited responses cannot be framed ahead
@@ -171,7 +234,7 @@ function frame(data: Buffer, dir: Direction): number {
   const hend = headEnd(data);
   if (hend <= 0) return hend;
   const h = parseHead(data, hend);
-  const n = messageLength(data, hend, h, h.start.startsWith('HTTP/'));
+  const n = messageLength(data, hend, h, data[0] === 0x48 /* 'H' of HTTP/1.x: only a status line starts so */);
   if (n < 0) return -1;
   if (n === 0) return 0;
   return n;
@@ -227,7 +290,8 @@ function decode(pdu: Buffer, dir: Direction, state: HttpState, out: PduSink): vo
   if (hend <= 0) { out.anomaly(hend < 0 ? 'http.head_too_long' : 'http.truncated'); return; }
   const h = parseHead(pdu, hend);
   const p: Record<string, unknown> & { proto: string; kind: string } = { proto: 'http', kind: 'request' };
-  const resp = /^HTTP\/(1\.[01]) (\d{3})(?: (.*))?$/.exec(h.start);
+  const start = pdu.toString('latin1', 0, h.startEnd);
+  const resp = /^HTTP\/(1\.[01]) (\d{3})(?: (.*))?$/.exec(start);
   if (resp) {
     const code = Number.parseInt(resp[2]!, 10);
     p.kind = 'response';
@@ -238,10 +302,10 @@ function decode(pdu: Buffer, dir: Direction, state: HttpState, out: PduSink): vo
     p.functionName = clip(resp[3] ?? '');
     if (code === 101) state.upgraded = true;
     if (code >= 400) p.exception = { code, name: clip(resp[3] ?? '') };
-    const server = h.headers.get('server');
+    const server = field(h, F_SERVER);
     if (server !== undefined) { p.server = clip(server); p.identity = productOf(server); }
   } else {
-    const req = /^([A-Z]+) (\S+) HTTP\/(1\.[01])$/.exec(h.start);
+    const req = /^([A-Z]+) (\S+) HTTP\/(1\.[01])$/.exec(start);
     if (!req) { out.anomaly('http.bad_start_line'); return; }
     const method = req[1]!;
     p.role = 'request';
@@ -253,12 +317,12 @@ function decode(pdu: Buffer, dir: Direction, state: HttpState, out: PduSink): vo
     const q = target.indexOf('?');
     p.path = clip(q >= 0 ? target.slice(0, q) : target);
     p.version = req[3];
-    const host = h.headers.get('host');
+    const host = field(h, F_HOST);
     if (host !== undefined) p.host = clip(host);
     else if (req[3] === '1.1') out.anomaly('http.missing_host'); // RFC 9112 §3.2: a 1.1 request MUST send Host
-    const ua = h.headers.get('user-agent');
+    const ua = field(h, F_USER_AGENT);
     if (ua !== undefined) p.userAgent = clip(ua);
-    const auth = h.headers.get('authorization');
+    const auth = field(h, F_AUTHORIZATION);
     if (auth !== undefined) {
       const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(auth);
       if (m) {
@@ -272,17 +336,17 @@ function decode(pdu: Buffer, dir: Direction, state: HttpState, out: PduSink): vo
       }
     }
   }
-  const te = h.headers.get('transfer-encoding');
+  const te = field(h, F_TRANSFER_ENCODING);
   if (te !== undefined && /chunked\s*$/i.test(te)) {
     const n = chunkedLength(pdu, hend);
     if (n === -1) out.anomaly('http.bad_chunk');
     else if (n > 0) p.bodyLength = n; // chunked framing included (a body too large to buffer: not known)
   } else {
-    const cl = contentLength(h.headers.get('content-length'));
+    const cl = contentLength(h);
     if (cl === -2) out.anomaly('http.bad_content_length');
     else if (cl >= 0) p.bodyLength = cl; // as declared: a body too large to buffer is framed without it
   }
-  const ct = h.headers.get('content-type');
+  const ct = field(h, F_CONTENT_TYPE);
   if (ct !== undefined) p.contentType = clip(ct);
   out.pdu(p);
 }

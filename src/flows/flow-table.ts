@@ -257,5 +257,6 @@ function hash4(s: number, d: number, sp: number, dp: number, proto: number): num
   const p = ((sp ^ dp) | ((sp + dp) << 16)) >>> 0;
   let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ Math.imul(p, 0xc2b2ae3d) ^ proto;
   h ^= h >>> 15;
-  return Math.imul(h, 0x27d4eb2f) >>> 0;
+  // 30 bits: the key stays a small integer (Smi) in V8, so a Map lookup never boxes it as a heap number
+  return Math.imul(h, 0x27d4eb2f) >>> 2;
 }
