@@ -48,6 +48,7 @@ export class Sensor {
   private readonly pkt = new Packet();
   private readonly analyzers: Analyzer[];
   private readonly packetAnalyzers: Analyzer[];
+  private readonly pduAnalyzers: Analyzer[];
   private readonly appPdus: Float64Array;
   private packets = 0;
   private bytes = 0;
@@ -64,6 +65,7 @@ export class Sensor {
     this.decoder = new Decoder(opts.registry);
     this.analyzers = opts.analyzers ?? [];
     this.packetAnalyzers = this.analyzers.filter((a) => a.packet);
+    this.pduAnalyzers = this.analyzers.filter((a) => a.pdu);
     this.appPdus = new Float64Array(opts.registry.dissectors.length);
     this.probePackets = opts.probePackets ?? 4;
     this.flows = new FlowTable(opts.registry, {
@@ -178,13 +180,14 @@ export class Sensor {
     if (d.kind === 'layer') return;
     if ((f.proto === 6) !== (d.kind === 'stream')) return;
     const state = d.newState?.();
-    const app: FlowApp = { dissector: d, index: idx, state, streams: null, framers: null, disabled: false };
+    const sinks: [PduSink, PduSink] = [this.sinkFor(f, 0), this.sinkFor(f, 1)];
+    const app: FlowApp = { dissector: d, index: idx, state, streams: null, framers: null, sinks, disabled: false };
     if (d.kind === 'stream') {
       const raise = (id: AnomalyId) => this.decoder.count(id);
       const onException = () => this.exception(app);
       const framers: [StreamFramer, StreamFramer] = [
-        new StreamFramer(d as StreamDissector<unknown>, 0, state, this.sinkFor(f, 0), onException),
-        new StreamFramer(d as StreamDissector<unknown>, 1, state, this.sinkFor(f, 1), onException),
+        new StreamFramer(d as StreamDissector<unknown>, 0, state, sinks[0], onException),
+        new StreamFramer(d as StreamDissector<unknown>, 1, state, sinks[1], onException),
       ];
       app.framers = framers;
       // A flow pinned after its handshake (by a probe) still starts each direction at its first byte.
@@ -208,7 +211,7 @@ export class Sensor {
         app.streams[dir].segment(pkt.seq, (flags & TCP_SYN) !== 0, (flags & TCP_FIN) !== 0, payload ?? EMPTY, pkt.ts);
         if (flags & TCP_ACK) app.streams[dir === 0 ? 1 : 0].acked(pkt.ack);
       } else if (payload) {
-        decodeApp(app.dissector as DatagramDissector<unknown>, payload, dir, app.state, this.sinkFor(f, dir));
+        decodeApp(app.dissector as DatagramDissector<unknown>, payload, dir, app.state, app.sinks[dir]);
       }
     } catch {
       this.exception(app);
@@ -257,12 +260,18 @@ export class Sensor {
   }
 
   private sinkFor(flow: Flow | null, dir: Direction): PduSink {
-    const analyzers = this.analyzers.filter((a) => a.pdu);
+    const analyzers = this.pduAnalyzers;
+    const reg = this.opts.registry;
+    // a flow's PDUs nearly always carry one proto id: remember its index instead of a lookup per PDU
+    let lastProto = '', lastIdx = -1;
     return {
       pdu: (p: Pdu) => {
-        const idx = this.opts.registry.indexOf(p.proto);
-        if (idx >= 0) this.appPdus[idx]!++;
-        for (const a of analyzers) a.pdu!(p, flow, dir, this.pkt.ts);
+        if (p.proto !== lastProto) {
+          lastProto = p.proto;
+          lastIdx = reg.indexOf(p.proto);
+        }
+        if (lastIdx >= 0) this.appPdus[lastIdx]!++;
+        for (let i = 0; i < analyzers.length; i++) analyzers[i]!.pdu!(p, flow, dir, this.pkt.ts);
       },
       anomaly: (id: AnomalyId) => this.decoder.count(id),
     };

@@ -2,7 +2,7 @@
 // and other IP protocols), both directions, with the client and server decided once, at its first
 // packet, and never flipped.
 import { ipv4ToString } from '../decode/packet.js';
-import type { Direction, Dissector } from '../decode/types.js';
+import type { Direction, Dissector, PduSink } from '../decode/types.js';
 import type { StreamFramer } from './stream-framer.js';
 import type { TcpStream } from './tcp-stream.js';
 
@@ -14,6 +14,8 @@ export interface FlowApp {
   /** TCP: per direction (0 client->server, 1 server->client) */
   streams: [TcpStream, TcpStream] | null;
   framers: [StreamFramer, StreamFramer] | null;
+  /** where its PDUs go, per direction (made once per flow, not per datagram) */
+  sinks: [PduSink, PduSink];
   disabled: boolean;
 }
 
