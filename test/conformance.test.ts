@@ -28,6 +28,8 @@ const LAYER_SAMPLES: Record<string, Array<[number, string]>> = {
   udp: [[1, `${ETH} 08 00 ${IP4_UDP}`]],
   icmp: [[1, `${ETH} 08 00 ${IP4_ICMP}`]],
   icmpv6: [[1, `${ETH} 86 dd ${IP6_ICMP}`]],
+  // 802.3 length 38: LLC/SNAP (RFC 1042, OUI 0) carrying IPv4
+  llc: [[1, `${ETH} 00 26 aa aa 03 00 00 00 08 00 ${IP4_UDP}`]],
 };
 
 /**

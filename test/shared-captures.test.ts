@@ -7,7 +7,7 @@ import { createSensor } from '../src/pipeline.js';
 import { framesByProtocol, HAVE_SHARED, sharedCaptures, SKIP_REASON } from './support/shared.js';
 
 // Our layer ids and the names tshark gives the same layers.
-const LAYERS: Array<[string, string]> = [['eth', 'eth'], ['ipv4', 'ip'], ['ipv6', 'ipv6'], ['tcp', 'tcp'], ['udp', 'udp'], ['arp', 'arp'], ['vlan', 'vlan']];
+const LAYERS: Array<[string, string]> = [['eth', 'eth'], ['ipv4', 'ip'], ['ipv6', 'ipv6'], ['tcp', 'tcp'], ['udp', 'udp'], ['arp', 'arp'], ['vlan', 'vlan'], ['llc', 'llc']];
 
 describe.skipIf(!HAVE_SHARED)('public captures against their tshark truth', () => {
   const captures = sharedCaptures();

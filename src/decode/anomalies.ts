@@ -218,6 +218,18 @@ export const ANOMALIES = {
   // telnet
   'telnet.truncated': 'Telnet IAC command or subnegotiation cut short',
   'telnet.bad_command': 'Telnet IAC followed by a byte that is not a command (below 240, or SE outside a subnegotiation; RFC 854)',
+  // eth, llc (IEEE 802.3 length field, IEEE 802.2 LLC/SNAP)
+  'eth.length_exceeds_frame': 'IEEE 802.3 length field larger than the whole captured frame (not a snap-length cut); the LLC payload is not decoded',
+  'llc.truncated': 'IEEE 802.2 LLC header (DSAP, SSAP, control) or its SNAP extension (OUI, protocol id) cut short',
+  // cdp
+  'cdp.truncated': 'CDP frame cut short inside its 4-byte header or a TLV header',
+  'cdp.bad_version': 'CDP header version other than 1 or 2: not CDP; not decoded',
+  'cdp.bad_checksum': 'CDP checksum does not match the PDU (RFC 1071 sum with the Cisco odd-length rule)',
+  'cdp.tlv_overrun': 'CDP TLV length runs past the end of the frame; the rest is not decoded',
+  'cdp.bad_tlv_length': 'CDP TLV length below 4, or outside the size its type allows (capabilities, VLAN, duplex, address list)',
+  'cdp.too_many_tlvs': 'CDP frame with more than 64 TLVs; the rest were skipped',
+  'cdp.too_many_addresses': 'CDP Addresses or Management Address TLV with more than 32 entries; the rest were skipped',
+  'cdp.missing_device_id': 'CDP frame without a Device ID TLV; no neighbour is reported',
   // <<application-anomalies>> (each protocol adds its rows above this line, grouped under a comment)
   'stream.desync': 'a stream protocol lost its framing (invalid or oversized length); bytes skipped until it resynchronises',
   'flow.table_full': 'the flow table reached its bound; the packet was decoded but not tracked',

@@ -2,15 +2,25 @@
 import type { AnomalyId } from './anomalies.js';
 import type { Packet } from './packet.js';
 
-/** Dispatch tables a dissector can bind to. Indices are positions in `TABLES`. */
-export const TABLES = ['linktype', 'ethertype', 'ip.proto', 'tcp.port', 'udp.port'] as const;
+/** Dispatch tables a dissector can bind to. Indices are positions in `TABLES`; new tables are appended. */
+export const TABLES = ['linktype', 'ethertype', 'ip.proto', 'tcp.port', 'udp.port', 'llc.sap', 'llc.cisco_pid'] as const;
 export type TableName = (typeof TABLES)[number];
 export const T_LINKTYPE = 0;
 export const T_ETHERTYPE = 1;
 export const T_IP_PROTO = 2;
 export const T_TCP_PORT = 3;
 export const T_UDP_PORT = 4;
-export const TABLE_SIZE: readonly number[] = [65536, 65536, 256, 65536, 65536];
+/** IEEE 802.2 LLC frames that are not SNAP, by DSAP (e.g. 0x42 spanning tree, 0x82 BACnet, 0xf0 NetBIOS). */
+export const T_LLC_SAP = 5;
+/** SNAP frames with the Cisco OUI 00-00-0C, by protocol id (0x2000 CDP, 0x2004 DTP, ...). */
+export const T_LLC_CISCO_PID = 6;
+export const TABLE_SIZE: readonly number[] = [65536, 65536, 256, 65536, 65536, 256, 65536];
+/**
+ * The `ethertype` value under which an IEEE 802.2 LLC frame is dispatched. Values below 0x0600 are
+ * 802.3 lengths, never EtherTypes on the wire; 0x0004 is what Linux calls an 802.2 frame (ETH_P_802_2),
+ * the protocol a cooked capture (SLL) gives such frames.
+ */
+export const ETHERTYPE_LLC = 0x0004;
 /** A layer's decode returns this when it decoded and there is no next layer to dispatch. */
 export const DONE = -1;
 /** ...and this when its header is malformed: the layer is not counted, nothing above it is decoded. */

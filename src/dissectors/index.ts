@@ -30,12 +30,14 @@ import { tls } from './tls.js';
 import { ssh } from './ssh.js';
 import { ftp } from './ftp.js';
 import { telnet } from './telnet.js';
+import { llc } from './llc.js';
+import { cdp } from './cdp.js';
 
 export const dissectors: readonly Dissector[] = [
   // links
   eth, sll, nullLoopback, rawIp,
   // network
-  vlan, arp, ipv4, ipv6,
+  vlan, llc, arp, ipv4, ipv6,
   // transport
   tcp, udp, icmp, icmpv6,
   // application: OT protocols (one line each, in this order)
@@ -58,5 +60,6 @@ export const dissectors: readonly Dissector[] = [
   ssh,
   ftp,
   telnet,
+  cdp,
   // <<it-protocols>>
 ];

@@ -1,6 +1,7 @@
 // Linux cooked capture headers (tcpdump's `-i any`): SLL v1 (LINKTYPE 113, 16 bytes) and SLL2
-// (LINKTYPE 276, 20 bytes). Protocol 1/4 mean 802.3/802.2 frames without an EtherType; others are one.
-import { DONE, type LayerDissector, REJECT, T_ETHERTYPE } from '../decode/types.js';
+// (LINKTYPE 276, 20 bytes). Protocol 4 means an 802.2 LLC frame (to the `llc` layer), 1 raw 802.3;
+// other values are an EtherType.
+import { DONE, ETHERTYPE_LLC, type LayerDissector, REJECT, T_ETHERTYPE } from '../decode/types.js';
 
 const ARPHRD_ETHER = 1;
 
@@ -21,7 +22,14 @@ export const sll: LayerDissector = {
     const addrLen = v2 ? b[off + 11]! : (b[off + 4]! << 8) | b[off + 5]!;
     if (hatype === ARPHRD_ETHER && addrLen === 6) pkt.srcMacOff = off + (v2 ? 12 : 6);
     const proto = v2 ? (b[off]! << 8) | b[off + 1]! : (b[off + 14]! << 8) | b[off + 15]!;
-    if (proto < 0x0600) return DONE;
+    if (proto < 0x0600) {
+      // 4 (ETH_P_802_2): an IEEE 802.2 LLC frame; 1 (ETH_P_802_3) is raw 802.3 (Novell), not decoded
+      if (proto !== ETHERTYPE_LLC) return DONE;
+      pkt.nextValue = ETHERTYPE_LLC;
+      pkt.nextOff = off + hdr;
+      pkt.nextEnd = end;
+      return T_ETHERTYPE;
+    }
     pkt.ethertype = proto;
     pkt.nextValue = proto;
     pkt.nextOff = off + hdr;

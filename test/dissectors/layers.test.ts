@@ -1,6 +1,7 @@
 // Frame tests for the link, network and transport layers. Frames are built by hand from the RFC
 // header layouts (field by field in the comments); checksums are not verified by the decoder.
 import { describe, expect, it } from 'vitest';
+import { defaultRegistry } from '../../src/pipeline.js';
 import { decodeFrame, decodeSession, hex } from '../support/decode.js';
 
 const ETH = `00 1b 1b 00 00 01  00 80 f4 00 00 02`; // dst Siemens, src Telemecanique
@@ -189,5 +190,89 @@ describe('links without Ethernet', () => {
 
   it('an unknown link type is counted, not guessed', () => {
     expect(decodeFrame(hex(IP_UDP), 147).anomalies).toEqual(['decode.unknown_linktype']);
+  });
+});
+
+describe('IEEE 802.3 length field and 802.2 LLC/SNAP', () => {
+  const registry = defaultRegistry();
+  const app = (r: ReturnType<typeof decodeFrame>) => (r.pkt.appIndex >= 0 ? registry.dissectors[r.pkt.appIndex]!.id : null);
+  const appBytes = (r: ReturnType<typeof decodeFrame>) => r.pkt.buf.subarray(r.pkt.appOff, r.pkt.appEnd).toString('hex');
+  const len = (n: number) => n.toString(16).padStart(4, '0');
+  const pad = (frame: Buffer) => Buffer.concat([frame, Buffer.alloc(Math.max(0, 60 - frame.length))]);
+  const CDP = '02 b4 fe f9 00 01 00 08 73 77 2d 31'; // CDPv2, TTL 180, checksum, Device ID "sw-1"
+  const SNAP_CDP = `aa aa 03 00 00 0c 20 00 ${CDP}`; // DSAP = SSAP = SNAP, UI, Cisco OUI, PID 0x2000
+
+  it('SNAP with the Cisco OUI and PID 0x2000 goes to CDP, without the Ethernet padding', () => {
+    const r = decodeFrame(pad(hex(`01 00 0c cc cc cc 00 80 f4 00 00 02 ${len(20)} ${SNAP_CDP}`)));
+    expect(r.layers).toEqual(['eth', 'llc']);
+    expect(r.anomalies).toEqual([]);
+    expect(app(r)).toBe('cdp');
+    expect(appBytes(r)).toBe(hex(CDP).toString('hex')); // 12 bytes, not the 26 padding bytes after them
+    expect(r.pkt.ethertype).toBe(0); // an 802.3 frame has no EtherType
+    expect(r.srcMac).toBe('00:80:f4:00:00:02');
+  });
+
+  it('SNAP with OUI 00-00-00 carries an EtherType (RFC 1042): IPv4 in SNAP decodes as IPv4', () => {
+    const ipUdp = `${ip4(30, 17)} 04 d2 00 35 00 0a 00 00 ab cd`;
+    const r = decodeFrame(pad(hex(`${ETH} ${len(8 + 30)} aa aa 03 00 00 00 08 00 ${ipUdp}`)));
+    expect([...r.layers].sort()).toEqual(['eth', 'ipv4', 'llc', 'udp']); // layers come in registry order
+    expect(r.anomalies).toEqual([]);
+    expect(r.pkt.ethertype).toBe(0x0800);
+    expect(r.src).toBe('10.0.0.10');
+    expect(r.payload).toBe('abcd');
+    // an "EtherType" below 0x0600 under SNAP is a length, and is not dispatched (no loop back into LLC)
+    expect(decodeFrame(hex(`${ETH} ${len(10)} aa aa 03 00 00 00 00 04 aa aa`)).layers).toEqual(['eth', 'llc']);
+  });
+
+  it('spanning-tree BPDUs (DSAP 0x42), other OUIs and other Cisco PIDs: LLC decoded, nothing above, no anomaly', () => {
+    const bpdu = `42 42 03 00 00 00 00 00 80 00 00 80 f4 00 00 02 00 00 00 00 80 00 00 80 f4 00 00 02 80 01 00 00 14 00 02 00 0f 00`;
+    const stp = decodeFrame(pad(hex(`01 80 c2 00 00 00 00 80 f4 00 00 02 ${len(38)} ${bpdu}`)));
+    expect(stp.layers).toEqual(['eth', 'llc']);
+    expect(stp.anomalies).toEqual([]);
+    expect(app(stp)).toBeNull();
+    const dtp = decodeFrame(pad(hex(`01 00 0c cc cc cc 00 80 f4 00 00 02 ${len(13)} aa aa 03 00 00 0c 20 04 01 00 01 00 05`)));
+    expect(dtp.layers).toEqual(['eth', 'llc']);
+    expect(dtp.anomalies).toEqual([]);
+    expect(app(dtp)).toBeNull();
+    const bridged = decodeFrame(pad(hex(`${ETH} ${len(10)} aa aa 03 00 80 c2 00 07 00 00`)));
+    expect(bridged).toMatchObject({ layers: ['eth', 'llc'], anomalies: [] });
+    // I-format LLC (two-octet control field), e.g. NetBIOS over LLC2
+    expect(decodeFrame(pad(hex(`${ETH} ${len(6)} f0 f0 00 02 ab cd`)))).toMatchObject({ layers: ['eth', 'llc'], anomalies: [] });
+  });
+
+  it('raw 802.3 (Novell IPX, 0xffff) is not LLC', () => {
+    expect(decodeFrame(pad(hex(`${ETH} ${len(30)} ff ff 00 1e 00 04`)))).toMatchObject({ layers: ['eth'], anomalies: [] });
+  });
+
+  it('a length past the frame is an anomaly, unless the snap length cut the frame', () => {
+    const frame = pad(hex(`01 00 0c cc cc cc 00 80 f4 00 00 02 ${len(300)} ${SNAP_CDP}`));
+    const whole = decodeFrame(frame);
+    expect(whole.anomalies).toEqual(['eth.length_exceeds_frame']);
+    expect(whole.layers).toEqual(['eth']);
+    expect(app(whole)).toBeNull();
+    const cut = decodeFrame(frame, 1, 314);
+    expect(cut.anomalies).toEqual([]);
+    expect(cut.layers).toEqual(['eth', 'llc']);
+    expect(app(cut)).toBe('cdp');
+  });
+
+  it('LLC after an 802.1Q tag and in Linux cooked captures (protocol 4) reaches CDP too', () => {
+    const tagged = decodeFrame(pad(hex(`01 00 0c cc cc cc 00 80 f4 00 00 02 81 00 00 0a ${len(20)} ${SNAP_CDP}`)));
+    expect(tagged.layers).toEqual(['eth', 'vlan', 'llc']);
+    expect(tagged.anomalies).toEqual([]);
+    expect(app(tagged)).toBe('cdp');
+    expect(appBytes(tagged)).toBe(hex(CDP).toString('hex')); // the tag's length field bounds it too
+    // SLL: outgoing (4), ARPHRD_ETHER, addr len 6, addr + 2 pad, protocol 4 = ETH_P_802_2
+    const cooked = decodeFrame(hex(`00 04 00 01 00 06 00 80 f4 00 00 02 00 00 00 04 ${SNAP_CDP}`), 113);
+    expect(cooked.layers).toEqual(['sll', 'llc']);
+    expect(app(cooked)).toBe('cdp');
+    // protocol 1 (raw 802.3, Novell) is not LLC
+    expect(decodeFrame(hex(`00 04 00 01 00 06 00 80 f4 00 00 02 00 00 00 01 ff ff 00 20`), 113).layers).toEqual(['sll']);
+  });
+
+  it('an LLC or SNAP header cut short is an anomaly', () => {
+    expect(decodeFrame(pad(hex(`${ETH} ${len(2)} 42 42`)))).toMatchObject({ layers: ['eth'], anomalies: ['llc.truncated'] });
+    expect(decodeFrame(pad(hex(`${ETH} ${len(5)} aa aa 03 00 00`)))).toMatchObject({ layers: ['eth'], anomalies: ['llc.truncated'] });
+    expect(decodeFrame(pad(hex(`${ETH} ${len(3)} f0 f0 00`)))).toMatchObject({ layers: ['eth'], anomalies: ['llc.truncated'] });
   });
 });

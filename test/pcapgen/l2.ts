@@ -1,10 +1,11 @@
-// Writes the link-layer captures in pcaps/pndcp/, pcaps/lldp/ and pcaps/goose/ (run: npx tsx
-// test/pcapgen/l2.ts). Deterministic: fixed times, no randomness. MACs are locally administered
+// Writes the link-layer captures in pcaps/pndcp/, pcaps/lldp/, pcaps/goose/ and pcaps/cdp/ (run: npx
+// tsx test/pcapgen/l2.ts). Deterministic: fixed times, no randomness. MACs are locally administered
 // (02:...) except the well-known multicast destinations. Payloads are built field by field from
-// IEC 61158-6-10 §4.3 (DCP), IEEE 802.1AB-2016 §8 (LLDP) and IEC 61850-8-1 Annex A/C (GOOSE).
+// IEC 61158-6-10 §4.3 (DCP), IEEE 802.1AB-2016 §8 (LLDP), IEC 61850-8-1 Annex A/C (GOOSE) and, for
+// CDP, IEEE 802.2 LLC/SNAP (RFC 1042) with the Cisco OUI and the CDP header and TLVs (cdp.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ethernet, ipv4Addr, mac, type VlanTag } from '../support/frames.js';
+import { ethernet, ipv4Addr, ipv6Addr, mac, type VlanTag } from '../support/frames.js';
 import { writePcap, type Packet } from '../support/pcap-writer.js';
 
 const ROOT = fileURLToPath(new URL('../../pcaps/', import.meta.url));
@@ -237,8 +238,145 @@ export function gooseCaptures(): Record<string, Packet[]> {
   return { 'publisher-stnum.pcap': frames, 'malformed.pcap': garbage };
 }
 
+// ---------------------------------------------------------------- CDP
+
+export const CDP_MULTICAST = '01:00:0c:cc:cc:cc';
+export const STP_MULTICAST = '01:80:c2:00:00:00';
+/** IEEE 802.2 UI frame to SNAP (DSAP = SSAP = 0xAA, control 3), Cisco OUI 00-00-0C, protocol id 0x2000. */
+const CDP_SNAP = Buffer.from([0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x20, 0x00]);
+
+/** A CDP TLV: type, length counting the 4-byte header, value. */
+export function cdpTlv(type: number, value: Buffer | string): Buffer {
+  const v = typeof value === 'string' ? Buffer.from(value, 'latin1') : value;
+  return Buffer.concat([u16s(type, 4 + v.length), v]);
+}
+
+/**
+ * The checksum a Cisco device sends: the RFC 1071 sum, except that an odd last octet is the low half
+ * of a final word, less one when its top bit is set (it is added as a signed char).
+ */
+export function cdpChecksum(pdu: Buffer): number {
+  let sum = 0;
+  const even = pdu.length - (pdu.length % 2);
+  for (let i = 0; i < even; i += 2) sum += pdu.readUInt16BE(i);
+  if (pdu.length % 2) {
+    const last = pdu[even]!;
+    sum += last >= 0x80 ? 0xff00 + last - 1 : last;
+  }
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return ~sum & 0xffff;
+}
+
+/** Version, TTL, checksum, TLVs. */
+export function cdpPdu(tlvs: Buffer[], ttl = 180, version = 2): Buffer {
+  const pdu = Buffer.concat([Buffer.from([version, ttl, 0, 0]), ...tlvs]);
+  pdu.writeUInt16BE(cdpChecksum(pdu), 2);
+  return pdu;
+}
+
+/** An Addresses / Management Address value: count, then NLPID 0xCC (IPv4) or 802.2 SNAP 0x86DD (IPv6) entries. */
+export function cdpAddresses(addrs: string[]): Buffer {
+  const entries = addrs.map((a) => a.includes(':')
+    ? Buffer.concat([Buffer.from([2, 8, 0xaa, 0xaa, 0x03, 0, 0, 0, 0x86, 0xdd]), u16s(16), ipv6Addr(a)])
+    : Buffer.concat([Buffer.from([1, 1, 0xcc]), u16s(4), ipv4Addr(a)]));
+  const count = Buffer.alloc(4);
+  count.writeUInt32BE(addrs.length);
+  return Buffer.concat([count, ...entries]);
+}
+
+const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n >>> 0); return b; };
+
+export interface CdpNeighbour {
+  mac: string; deviceId: string; port: string; platform: string; software: string; caps: number;
+  addresses: string[]; nativeVlan?: number; vtpDomain?: string; systemName?: string; voiceVlan?: number; powerMw?: number;
+}
+
+export const CDP_NEIGHBOURS: CdpNeighbour[] = [
+  { mac: '02:00:00:0c:00:01', deviceId: 'plant-sw-1.example.net', port: 'GigabitEthernet1/1', platform: 'cisco IE-3000-8TC',
+    software: 'Cisco IOS Software, IE3000 Software (IE3000-UNIVERSALK9-M), Version 15.0(2)EY, RELEASE SOFTWARE (fc1)\nCompiled Mon 01-Jan-24 00:00',
+    caps: 0x28, addresses: ['192.168.0.3', 'fd00::3'], nativeVlan: 10, vtpDomain: 'PLANT', systemName: 'plant-sw-1' },
+  { mac: '02:00:00:0c:00:02', deviceId: 'edge-rtr', port: 'GigabitEthernet0/0/1', platform: 'cisco ISR4331/K9',
+    software: 'Cisco IOS XE Software, Version 16.09.04\nCisco IOS Software [Fuji], ISR Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 16.9.4, RELEASE SOFTWARE (fc2)',
+    caps: 0x29, addresses: ['192.168.0.1'] },
+  { mac: '02:00:00:0c:00:a1', deviceId: 'SEP0200000C00A1', port: 'Port 1', platform: 'Cisco IP Phone 7945',
+    software: 'SCCP45.9-4-2SR3S', caps: 0x90, addresses: ['192.168.20.41'], voiceVlan: 20, powerMw: 6300 },
+];
+
+function neighbourPdu(n: CdpNeighbour): Buffer {
+  const tlvs = [
+    cdpTlv(0x0001, n.deviceId),
+    cdpTlv(0x0005, n.software),
+    cdpTlv(0x0006, n.platform),
+    cdpTlv(0x0002, cdpAddresses(n.addresses)),
+    cdpTlv(0x0003, n.port),
+    cdpTlv(0x0004, u32(n.caps)),
+    cdpTlv(0x0008, Buffer.concat([Buffer.from([0x00, 0x00, 0x0c, 0x01, 0x12]), Buffer.alloc(8)])), // protocol hello: skipped
+  ];
+  if (n.vtpDomain !== undefined) tlvs.push(cdpTlv(0x0009, n.vtpDomain));
+  if (n.nativeVlan !== undefined) tlvs.push(cdpTlv(0x000a, u16s(n.nativeVlan)));
+  tlvs.push(cdpTlv(0x000b, Buffer.from([1])));
+  if (n.voiceVlan !== undefined) tlvs.push(cdpTlv(0x000e, Buffer.concat([Buffer.from([1]), u16s(n.voiceVlan)])));
+  if (n.powerMw !== undefined) tlvs.push(cdpTlv(0x0010, u16s(n.powerMw)));
+  if (n.systemName !== undefined) tlvs.push(cdpTlv(0x0014, n.systemName));
+  tlvs.push(cdpTlv(0x0016, cdpAddresses(n.addresses.slice(0, 1))));
+  if (n.caps & 0x08) tlvs.push(cdpTlv(0x001a, Buffer.concat([u16s(0, 1), u32(0), u32(0xffffffff)])));
+  return cdpPdu(tlvs);
+}
+
+/** A CDPv1 hub: 29 bytes, odd, ending in 0xdc (MTU 1500), padded to the 60-byte minimum on the wire. */
+export const CDP_HUB = { mac: '02:00:00:0c:00:07', deviceId: 'hub-7' };
+function hubPdu(): Buffer {
+  return cdpPdu([cdpTlv(0x0001, CDP_HUB.deviceId), cdpTlv(0x0004, u32(0x40)), cdpTlv(0x0011, u32(1500))], 180, 1);
+}
+
+/** An 802.3 frame: the length field counts the LLC header and the PDU; padding follows (IEEE 802.3 §3.2.6-7). */
+function llcFrame(tsNs: bigint, dst: string, src: string, llcPayload: Buffer, length = llcPayload.length, pad = true): Packet {
+  return l2(tsNs, dst, src, length, llcPayload, undefined, pad);
+}
+
+/** IEEE 802.1D configuration BPDU (DSAP = SSAP = 0x42): not decoded, and no anomaly either. */
+function stpBpdu(bridgeMac: string): Buffer {
+  const bridge = Buffer.concat([u16s(0x8000), mac(bridgeMac)]);
+  return Buffer.concat([Buffer.from([0x42, 0x42, 0x03, 0, 0, 0, 0, 0]), bridge, u32(0), bridge, u16s(0x8001, 0, 20 * 256, 2 * 256, 15 * 256)]);
+}
+
+export function cdpCaptures(): Record<string, Packet[]> {
+  const t = (s: number) => T0 + BigInt(s) * S;
+  const frames: Packet[] = [];
+  for (let round = 0; round < 3; round++) {
+    CDP_NEIGHBOURS.forEach((n, i) => frames.push(llcFrame(t(round * 60 + i), CDP_MULTICAST, n.mac, Buffer.concat([CDP_SNAP, neighbourPdu(n)]))));
+    frames.push(llcFrame(t(round * 60 + 5), CDP_MULTICAST, CDP_HUB.mac, Buffer.concat([CDP_SNAP, hubPdu()])));
+    frames.push(llcFrame(t(round * 60 + 6), STP_MULTICAST, CDP_NEIGHBOURS[0]!.mac, stpBpdu(CDP_NEIGHBOURS[0]!.mac)));
+  }
+  const sw = CDP_NEIGHBOURS[0]!;
+  const good = neighbourPdu(sw);
+  const badSum = Buffer.from(good);
+  badSum.writeUInt16BE(badSum.readUInt16BE(2) ^ 0x0101, 2);
+  const id = cdpTlv(0x0001, 'bad-sw');
+  const overrun = Buffer.from(cdpPdu([id, cdpTlv(0x0006, 'cisco WS-C2960-24TT-L')]));
+  overrun.writeUInt16BE(200, 4 + id.length + 2); // platform TLV claims 200 bytes
+  const malformed = [
+    cdpPdu([id, cdpTlv(0x0004, Buffer.from([0, 0x28]))]), // capabilities in 2 bytes, not 4
+    cdpPdu([id, Buffer.from([0x00, 0x06, 0x00, 0x02])]), // a TLV length below its own header
+    cdpPdu([cdpTlv(0x0006, 'cisco WS-C2960-24TT-L'), cdpTlv(0x0003, 'Fa0/1')]), // no device id
+    cdpPdu([id, ...Array.from({ length: 70 }, () => cdpTlv(0x7fff, Buffer.alloc(0)))]), // too many TLVs
+    cdpPdu([id, cdpTlv(0x0002, Buffer.from([0, 0, 0, 2, 1, 1, 0xcc, 0, 4, 10, 0, 0, 1]))]), // two addresses announced, one there
+  ];
+  const src = '02:00:00:0c:00:66';
+  const garbage = [
+    llcFrame(t(0), CDP_MULTICAST, src, Buffer.concat([CDP_SNAP, badSum])),
+    llcFrame(t(1), CDP_MULTICAST, src, Buffer.concat([CDP_SNAP, good.subarray(0, 60)]), 8 + good.length, false), // 802.3 length past the frame
+    llcFrame(t(2), CDP_MULTICAST, src, CDP_SNAP.subarray(0, 5)), // SNAP header cut inside the OUI
+    llcFrame(t(3), CDP_MULTICAST, src, Buffer.concat([CDP_SNAP, Buffer.from([2, 180])])), // CDP header cut
+    llcFrame(t(4), CDP_MULTICAST, src, Buffer.concat([CDP_SNAP, overrun])),
+    ...malformed.map((p, i) => llcFrame(t(5 + i), CDP_MULTICAST, src, Buffer.concat([CDP_SNAP, p]))),
+    llcFrame(t(11), CDP_MULTICAST, src, Buffer.concat([CDP_SNAP, Buffer.from('GET / HTTP/1.1\r\nHost: cdp\r\n\r\n')])), // version 'G'
+  ];
+  return { 'neighbours.pcap': frames, 'malformed.pcap': garbage };
+}
+
 function main(): void {
-  for (const [dir, caps] of [['pndcp', pndcpCaptures()], ['lldp', lldpCaptures()], ['goose', gooseCaptures()]] as const) {
+  for (const [dir, caps] of [['pndcp', pndcpCaptures()], ['lldp', lldpCaptures()], ['goose', gooseCaptures()], ['cdp', cdpCaptures()]] as const) {
     mkdirSync(`${ROOT}${dir}`, { recursive: true });
     for (const [name, packets] of Object.entries(caps)) {
       writeFileSync(`${ROOT}${dir}/${name}`, writePcap(packets).bytes);
