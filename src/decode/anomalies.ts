@@ -129,7 +129,7 @@ export const ANOMALIES = {
   's7comm.bad_cotp_length': 'COTP length indicator too small for its TPDU type, or past the TPKT length',
   's7comm.unknown_cotp_type': 'COTP TPDU type not defined by ISO 8073',
   's7comm.cotp_reassembly_overflow': 'COTP DT fragments without end-of-TSDU beyond the per-direction bound; dropped',
-  's7comm.unknown_protocol_id': 'COTP user data that is neither S7comm (0x32) nor S7comm-plus (0x72)',
+  's7comm.unknown_protocol_id': 'COTP user data that is neither S7comm (0x32), S7comm-plus (0x72) nor MMS (ISO session SPDU or MMS PDU)',
   's7comm.unknown_rosctr': 'S7comm PDU type (ROSCTR) other than Job, Ack, Ack_Data or Userdata',
   's7comm.length_mismatch': 'S7comm header parameter and data lengths disagree with the PDU length',
   's7comm.unknown_function': 'S7comm Job/Ack_Data function code not in the code table',
@@ -218,6 +218,16 @@ export const ANOMALIES = {
   // telnet
   'telnet.truncated': 'Telnet IAC command or subnegotiation cut short',
   'telnet.bad_command': 'Telnet IAC followed by a byte that is not a command (below 240, or SE outside a subnegotiation; RFC 854)',
+  // mms
+  'mms.truncated': 'MMS TSDU cut short: its presentation PPDU or MMS PDU runs past the end of the COTP user data',
+  'mms.bad_ber': 'MMS, ACSE or presentation BER that is not well-formed or not of the type the standard gives (indefinite or over-long length, an element past its container, trailing bytes)',
+  'mms.ber_too_deep': 'MMS PDU with BER elements nested deeper than 32 levels; not decoded',
+  'mms.too_many_elements': 'MMS PDU with more than 16384 BER elements; not decoded',
+  'mms.unknown_pdu': 'MMS PDU whose tag is not an MMSpdu alternative of ISO 9506-2 (confirmed, unconfirmed, reject, cancel, initiate, conclude)',
+  'mms.unknown_service': 'MMS confirmed or unconfirmed service tag not defined by ISO 9506-2',
+  'mms.unknown_spdu': 'COTP data on an MMS connection that is neither an ISO 8327-1 session SPDU nor an MMS PDU',
+  'mms.bad_spdu': 'ISO 8327-1 session SPDU whose length indicator or parameters run past the TSDU, or a connect/release SPDU followed by other bytes',
+  'mms.bad_ppdu': 'ISO 8823 presentation PPDU missing, of an unexpected type, or without a presentation data value',
   // eth, llc (IEEE 802.3 length field, IEEE 802.2 LLC/SNAP)
   'eth.length_exceeds_frame': 'IEEE 802.3 length field larger than the whole captured frame (not a snap-length cut); the LLC payload is not decoded',
   'llc.truncated': 'IEEE 802.2 LLC header (DSAP, SSAP, control) or its SNAP extension (OUI, protocol id) cut short',

@@ -30,6 +30,7 @@ import { tls } from './tls.js';
 import { ssh } from './ssh.js';
 import { ftp } from './ftp.js';
 import { telnet } from './telnet.js';
+import { mms } from './mms/index.js';
 import { llc } from './llc.js';
 import { cdp } from './cdp.js';
 
@@ -50,6 +51,7 @@ export const dissectors: readonly Dissector[] = [
   enip, enipUdp, cip,
   goose,
   opcua,
+  mms,
   // <<ot-protocols>>
   // application: discovery and IT protocols
   lldp,

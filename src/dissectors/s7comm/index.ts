@@ -3,8 +3,10 @@
 // PUT/GET of S7-1200/1500) or S7comm-plus (0x72, S7-1200/1500 engineering and HMI sessions).
 //
 // ONE stream dissector is bound to tcp.port 102 and frames TPKT; inside a DT TPDU it dispatches on
-// the first user byte. Its PDUs carry `proto: 's7comm'` or `proto: 's7commplus'`; the second,
-// unbound object `s7commplus` exists so S7comm-plus PDUs are counted under their own id in stats.
+// the first user byte: 0x32 S7comm, 0x72 S7comm-plus, an ISO 8327-1 session SPDU (or a bare MMS PDU)
+// MMS, handed to ../mms/ (IEC 61850 IEDs share the port). Its PDUs carry `proto: 's7comm'`,
+// `'s7commplus'` or `'mms'`; the unbound objects `s7commplus` and `mms` (../mms/index.ts) exist so
+// those PDUs are counted under their own ids in stats.
 //
 // TPKT (RFC 1006 §6): version 3, reserved 0, length (u16, whole packet incl. these 4 bytes).
 // COTP (ISO 8073 §13): length indicator (header bytes after itself), TPDU code, then per type:
@@ -21,6 +23,7 @@ import type { Direction, PduSink, ProbeResult, StreamDissector } from '../../dec
 import { cotpTypeNames } from './names.js';
 import { decodeS7 } from './s7.js';
 import { decodeS7Plus } from './plus.js';
+import { decodeMmsTsdu, isMmsTsdu } from '../mms/session.js';
 import { MAX_REASSEMBLY, newState, type S7State } from './state.js';
 
 export type { S7State } from './state.js';
@@ -73,18 +76,46 @@ const COTP_NAMES: Record<number, readonly [string, string, AppPdu['role']]> = {
   [COTP_ER]: ['cotp_error', 'COTP TPDU Error', 'notify'],
 };
 
-/** CR/CC/DR/DC/ER: connection management, emitted as session PDUs (rack/slot from the TSAPs). */
-function decodeCotpControl(r: Reader, code: number, out: PduSink): void {
+const isSimatic = (b: Buffer | undefined) => b !== undefined && b.length > 7 && b.toString('latin1', 0, 7) === 'SIMATIC';
+
+/**
+ * Which application a COTP connection carries, judged from the TSAPs of a CR/CC seen before any DT
+ * (a DT's first user byte always decides, and overrides this guess: see decodeUser):
+ * - S7 when a TSAP is text starting "SIMATIC" (S7-1200/1500 sessions, e.g. "SIMATIC-ROOT-HMI");
+ *   or the called TSAP (0xC2) is 2 bytes with an S7 connection type 0x01-0x03 (PG, OP, S7 basic)
+ *   in its first byte, rack/slot in its second, unless the calling TSAP (0xC1) is a 2-byte 0x00nn;
+ *   or both TSAPs are 2 bytes with non-zero first bytes (S7 clients put their own connection type
+ *   there: 0x0100, 0x0200, 0x1000, "MW" of LOGO!).
+ * - MMS otherwise: the ISO stacks of IEC 61850 IEDs and clients use plain numbers as selectors
+ *   (0x0001/0x0001, 0x0000, 0x0002/0x0200) or 4-byte ones.
+ * - A CR/CC without TSAPs: S7, as this dissector always said.
+ */
+function cotpApp(calling: Buffer | undefined, called: Buffer | undefined): 's7' | 'mms' {
+  if (!calling && !called) return 's7';
+  if (isSimatic(calling) || isSimatic(called)) return 's7';
+  const generic = calling?.length === 2 && calling[0] === 0;
+  if (called?.length === 2 && called[0]! >= 0x01 && called[0]! <= 0x03 && !generic) return 's7';
+  if (called?.length === 2 && calling?.length === 2 && called[0] !== 0 && calling[0] !== 0) return 's7';
+  return 'mms';
+}
+
+/**
+ * CR/CC/DR/DC/ER: connection management, emitted as session PDUs of the application the connection
+ * carries (S7: with rack/slot from the called TSAP; MMS: `proto: 'mms'`, an IED must not look like S7).
+ */
+function decodeCotpControl(r: Reader, code: number, st: S7State, out: PduSink): void {
   const [kind, functionName, role] = COTP_NAMES[code]!;
   const pdu: AppPdu = { proto: 's7comm', kind, role, functionCode: code, functionName, op: 'session' };
   pdu.dstRef = r.u16();
   if (code === COTP_ER) {
     pdu.rejectCause = r.u8();
+    if (st.app === 'mms') pdu.proto = 'mms';
     out.pdu(pdu);
     return;
   }
   pdu.srcRef = r.u16();
   if (code === COTP_DR) pdu.reason = r.u8();
+  let calling: Buffer | undefined, called: Buffer | undefined;
   if (code === COTP_CR || code === COTP_CC) {
     pdu.protocolClass = r.u8() >> 4;
     while (r.left >= 2) {
@@ -92,33 +123,53 @@ function decodeCotpControl(r: Reader, code: number, out: PduSink): void {
       const plen = r.u8();
       const v = r.bytes(plen);
       if (pcode === 0xc0 && plen === 1) pdu.tpduSize = 1 << v[0]!;
-      else if (pcode === 0xc1) pdu.srcTsap = tsapString(v);
-      else if (pcode === 0xc2) {
+      else if (pcode === 0xc1) {
+        calling = v;
+        pdu.srcTsap = tsapString(v);
+      } else if (pcode === 0xc2) {
+        called = v;
         pdu.dstTsap = tsapString(v);
-        // S7 remote TSAP: connection type, then rack (3 bits) and slot (5 bits) of the CPU addressed
-        if (plen === 2) {
-          pdu.connectionType = v[0]!;
-          pdu.rack = v[1]! >> 5;
-          pdu.slot = v[1]! & 0x1f;
-        }
       }
     }
+    st.app ??= cotpApp(calling, called);
+  }
+  if (st.app === 'mms') pdu.proto = 'mms';
+  else if (called?.length === 2) {
+    // S7 remote TSAP: connection type, then rack (3 bits) and slot (5 bits) of the CPU addressed
+    pdu.connectionType = called[0]!;
+    pdu.rack = called[1]! >> 5;
+    pdu.slot = called[1]! & 0x1f;
   }
   out.pdu(pdu);
 }
 
-/** Dispatch one complete COTP TSDU on its S7 protocol id. */
+/**
+ * Dispatch one complete COTP TSDU on its first byte, and remember which application the connection
+ * carries. Bytes that fit neither are reported by the application the connection is known to
+ * carry: S7 once its DTs carried S7, MMS once they carried MMS or its TSAPs said so.
+ */
 function decodeUser(data: Buffer, dir: Direction, st: S7State, out: PduSink): void {
   if (data.length === 0) return; // empty DTs are sent as keep-alives by some engineering tools
   const pid = data[0]!;
-  if (pid === 0x32) decodeS7(data, dir, st, out);
-  else if (pid === 0x72 || st.plusOpen[dir] > 0) {
+  if (pid === 0x32) {
+    st.app = 's7';
+    st.appSeen = true;
+    decodeS7(data, dir, st, out);
+  } else if (pid === 0x72 || st.plusOpen[dir] > 0) {
+    st.app = 's7';
+    st.appSeen = true;
     try {
       decodeS7Plus(data, dir, st, out);
     } catch (err) {
       if (!(err instanceof Truncated)) throw err;
       out.anomaly('s7commplus.truncated');
     }
+  } else if (st.appSeen && st.app === 's7') {
+    out.anomaly('s7comm.unknown_protocol_id');
+  } else if (isMmsTsdu(pid) || st.app === 'mms') {
+    st.app = 'mms';
+    st.appSeen = true;
+    st.mms = decodeMmsTsdu(data, dir, st.mms, out);
   } else out.anomaly('s7comm.unknown_protocol_id');
 }
 
@@ -180,7 +231,7 @@ function decodeTpkt(pdu: Buffer, dir: Direction, state: S7State | undefined, out
     out.anomaly('s7comm.bad_cotp_length');
     return;
   }
-  decodeCotpControl(new Reader(pdu, 6, cotpEnd), code, out);
+  decodeCotpControl(new Reader(pdu, 6, cotpEnd), code, st, out);
 }
 
 const S7_ANOMALIES: readonly AnomalyId[] = [
@@ -222,4 +273,4 @@ export const s7commplus: StreamDissector<S7State> = {
   newState,
 };
 
-export { frameTpkt, probeTpkt };
+export { decodeTpkt, frameTpkt, probeTpkt };

@@ -1,4 +1,6 @@
-// Per-flow state of the S7 dissector: bounded reassembly buffers, one pair per direction.
+// Per-flow state of the port-102 dissector: bounded reassembly buffers, one pair per direction, and
+// which application the connection carries (S7 or MMS), so its COTP control PDUs are named for it.
+import type { MmsState } from '../mms/state.js';
 
 /** Bytes of unfinished COTP or userdata fragments kept per direction before giving up. */
 export const MAX_REASSEMBLY = 64 * 1024;
@@ -23,6 +25,15 @@ export interface S7State {
    * accepted as continuations (0 = none open), per direction.
    */
   plusOpen: [number, number];
+  /**
+   * The application this COTP connection carries: set by every DT from its first user byte (the
+   * evidence), and before any DT guessed from the CR/CC TSAPs (see cotpApp in index.ts).
+   */
+  app: 's7' | 'mms' | null;
+  /** whether a DT has shown `app` (else it is the TSAP guess, or unknown) */
+  appSeen: boolean;
+  /** MMS per-connection state (outstanding invoke ids), made on the first MMS TSDU */
+  mms: MmsState | null;
 }
 
 export interface LastJob {
@@ -32,5 +43,5 @@ export interface LastJob {
 }
 
 export function newState(): S7State {
-  return { cotp: [null, null], cotpBytes: [0, 0], ud: [null, null], udBytes: [0, 0], lastJob: [null, null], plusOpen: [0, 0] };
+  return { cotp: [null, null], cotpBytes: [0, 0], ud: [null, null], udBytes: [0, 0], lastJob: [null, null], plusOpen: [0, 0], app: null, appSeen: false, mms: null };
 }
