@@ -1,11 +1,13 @@
 // Golden pcap tests (architecture.md test layer 3): every capture under pcaps/ runs through the real
-// pipeline; its canonical output is compared with fixtures/golden/<same path>/. After a deliberate
+// pipeline; its canonical output (stats with anomalies, flows, and every decoded PDU) is compared
+// with fixtures/golden/<same path>/. After a deliberate
 // change, `UPDATE_GOLDEN=1 npm test` rewrites them and the diff is reviewed like code. The checks that
 // must survive any regeneration are in generated-captures.test.ts (from pcaps/EXPECTED.json).
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Analyzer } from '../src/analyzers/analyzer.js';
+import type { Direction, Pdu } from '../src/decode/types.js';
 import type { Flow } from '../src/flows/flow.js';
 import { Ingest } from '../src/ingest.js';
 import { createSensor } from '../src/pipeline.js';
@@ -38,6 +40,40 @@ function flowLog(): Analyzer & { flows: unknown[] } {
   return a;
 }
 
+/** Captures with more PDUs than this get a summary by protocol, kind and function instead of the list. */
+const MAX_LISTED_PDUS = 1000;
+
+/** Every application PDU in order, with its flow id, direction and capture time, as plain JSON. */
+function pduLog(): Analyzer & { pdus: unknown[] } {
+  const a = {
+    name: 'pdu-log',
+    pdus: [] as unknown[],
+    pdu(p: Pdu, flow: Flow | null, dir: Direction, ts: number) {
+      // serialized now: a PDU is the dissector's to build, the log must not see later changes
+      a.pdus.push(JSON.parse(JSON.stringify({ ts, flow: flow?.id ?? null, dir, ...p }, plain)));
+    },
+  };
+  return a;
+}
+
+/** Bytes as hex and big integers as text, so PDUs read well in a diff. */
+function plain(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const original = this[key];
+  if (ArrayBuffer.isView(original)) return Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString('hex');
+  if (typeof value === 'bigint') return value.toString();
+  return value;
+}
+
+function pduOutputs(pdus: unknown[]): Record<string, string> {
+  if (pdus.length <= MAX_LISTED_PDUS) return { 'pdus.json': canonical(pdus) };
+  const counts = new Map<string, number>();
+  for (const p of pdus as Array<Record<string, unknown>>) {
+    const k = [p.proto, p.kind, p.functionName ?? ''].join(' / ');
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return { 'pdu-summary.json': canonical({ pdus: pdus.length, byProtocolKindFunction: Object.fromEntries([...counts].sort()) }) };
+}
+
 function canonical(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
 }
@@ -47,7 +83,8 @@ describe('golden outputs', () => {
     const rel = relative(PCAPS, path);
     it(rel, async () => {
       const log = flowLog();
-      const report = await new Ingest(createSensor([log]), { files: [path] }).run();
+      const pdus = pduLog();
+      const report = await new Ingest(createSensor([log, pdus]), { files: [path] }).run();
       const { totals, files, ...rest } = report;
       const stats = {
         file: { ...files[0]!, path: rel },
@@ -57,6 +94,7 @@ describe('golden outputs', () => {
       const outputs: Record<string, string> = {
         'stats.json': canonical(stats),
         'flows.json': canonical((log.flows as Array<{ id: number }>).sort((a, b) => a.id - b.id)),
+        ...pduOutputs(pdus.pdus),
       };
       const dir = join(GOLDEN, rel);
       for (const [name, text] of Object.entries(outputs)) {
