@@ -5,6 +5,7 @@ import { AppError } from './errors.js';
 import { isStartupError } from './store/errors.js';
 import { VERSION } from './version.js';
 import { registerAuditCommand } from './cli/audit-command.js';
+import { registerInventoryCommands } from './cli/inventory-commands.js';
 import { registerReplayCommand } from './cli/replay-command.js';
 import { registerRunCommand } from './cli/run-command.js';
 import { registerSettingsCommand } from './cli/settings-command.js';
@@ -22,6 +23,7 @@ const program = new Command('otsensor')
 
 registerRunCommand(program, dataDirOption);
 registerReplayCommand(program, dataDirOption);
+registerInventoryCommands(program, dataDirOption);
 registerUserCommands(program, dataDirOption);
 registerTokenCommands(program, dataDirOption);
 registerAuditCommand(program, dataDirOption);

@@ -17,6 +17,7 @@ import { createSensor } from './pipeline.js';
 import type { Speed } from './sources/pacing.js';
 import { type LiveMethod, openLiveSource } from './sources/live.js';
 import { IngestRuns } from './store/ingest-runs.js';
+import { InventoryService } from './inventory-service.js';
 
 /** What the daemon ingests while it serves: capture files, or a live interface. */
 export type IngestSpec =
@@ -70,12 +71,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   };
 
   try {
-    const background = opts.ingest ? startIngest(opts.ingest, appliance, log, stopIngest.signal) : null;
+    const inventory = new InventoryService(appliance.db);
+    const background = opts.ingest ? startIngest(opts.ingest, appliance, inventory, log, stopIngest.signal) : null;
     ingestDone = background?.done ?? null;
     const throttle = new Throttle();
     const guard = new LoginGuard(appliance.users, appliance.audit, throttle, appliance.config);
     const app = buildApp({
-      users: appliance.users, tokens: appliance.tokens, guard, throttle, config: appliance.config, log,
+      users: appliance.users, tokens: appliance.tokens, guard, throttle, config: appliance.config, log, inventory: inventory.store,
       health: () => ({ status: state, version: VERSION, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), ingest: background?.health() ?? { state: 'idle' } }),
     });
     const flushMs = appliance.config.data.settings.tokens.usageFlushSeconds * 1000;
@@ -110,8 +112,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   }
 }
 
-function startIngest(spec: IngestSpec, appliance: Appliance, log: Logger, signal: AbortSignal) {
-  const sensor = createSensor();
+function startIngest(spec: IngestSpec, appliance: Appliance, inventory: InventoryService, log: Logger, signal: AbortSignal) {
+  const sensor = createSensor([inventory.observer]);
   const live = 'interface' in spec;
   const ingest = live
     ? new Ingest(sensor, { live: { name: `interface:${spec.interface}`, open: () => openLiveSource(spec.interface, spec.bpf ?? null, spec.method) }, signal })
@@ -121,11 +123,18 @@ function startIngest(spec: IngestSpec, appliance: Appliance, log: Logger, signal
   const runId = runs.start(live ? 'live' : 'replay', sources);
   let error: string | null = null;
   log.info({ sources }, live ? 'live capture started' : 'replay started');
+  inventory.start((err) => log.error({ err }, 'writing the inventory failed'));
+  const flushInventory = () => {
+    inventory.stop();
+    try { inventory.flush(); } catch (err) { log.error({ err }, 'writing the inventory failed'); }
+  };
   const done = ingest.run().then((report) => {
+    flushInventory();
     runs.finish(runId, report);
     error = report.files.map((f) => f.error && `${f.path}: at byte ${f.error.offset}: ${f.error.reason}`).filter(Boolean).join('; ') || null;
     log.info({ packets: report.totals.packets, seconds: report.totals.seconds, flows: report.flows.created, error }, 'ingest finished');
   }, (err: unknown) => {
+    flushInventory();
     error = (err as Error).message;
     log.error({ err }, 'ingest failed');
   });

@@ -9,6 +9,8 @@ import type { ConfigStore } from '../store/config-store.js';
 import { errorHandler, notFound } from './errors.js';
 import { normalizePath } from './normalize-path.js';
 import { apiTokenRoutes } from './routes/api-tokens.js';
+import { deviceRoutes } from './routes/devices.js';
+import type { InventoryStore } from '../store/inventory-store.js';
 import { authenticationRoutes } from './routes/authentication.js';
 import { healthRoutes, type HealthReport } from './routes/health.js';
 import { principalOf, requireRole } from './token-auth.js';
@@ -22,6 +24,7 @@ export interface ApiDeps {
   config: ConfigStore;
   log: Logger;
   health: () => HealthReport;
+  inventory: InventoryStore;
 }
 
 export function buildApp(deps: ApiDeps): Express {
@@ -44,10 +47,13 @@ export function buildApp(deps: ApiDeps): Express {
     return throttleRule(t, t.tokenFailures);
   };
   const adminOnly = requireRole(deps.tokens, deps.throttle, tokenRule, 'admin');
+  // every role may read the inventory (spec §6.2: Read Only users see devices and connections)
+  const anyRole = requireRole(deps.tokens, deps.throttle, tokenRule, 'read-only');
 
   app.use(healthRoutes(deps.health));
   app.use(authenticationRoutes(deps.users, deps.guard));
   app.use(apiTokenRoutes(deps.tokens, adminOnly));
+  app.use(deviceRoutes(deps.inventory, anyRole));
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

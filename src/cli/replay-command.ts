@@ -19,8 +19,8 @@ export function registerReplayCommand(program: Command, dataDirOption: (c: Comma
       try { speed = parseSpeed(o.speed); } catch (e) { throw new InputError((e as Error).message); }
       const loops = o.loop === undefined ? 1 : o.loop === true ? Infinity : Number(o.loop);
       if (!(loops >= 1)) throw new InputError('--loop takes a whole number of at least 1');
-      const [{ openAppliance }, { Ingest }, { createSensor }, { IngestRuns }] = await Promise.all([
-        import('../appliance.js'), import('../ingest.js'), import('../pipeline.js'), import('../store/ingest-runs.js')]);
+      const [{ openAppliance }, { Ingest }, { createSensor }, { IngestRuns }, { InventoryService }] = await Promise.all([
+        import('../appliance.js'), import('../ingest.js'), import('../pipeline.js'), import('../store/ingest-runs.js'), import('../inventory-service.js')]);
       // A replay needs the data plane, not a login: no first admin is created here.
       const app = await openAppliance(resolveDataDir(o.dataDir), { bootstrap: false });
       const runs = new IngestRuns(app.db);
@@ -28,17 +28,23 @@ export function registerReplayCommand(program: Command, dataDirOption: (c: Comma
       const onSignal = () => abort.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      const ingest = new Ingest(createSensor(), { files, speed, loops, signal: abort.signal });
+      const inventory = new InventoryService(app.db);
+      const ingest = new Ingest(createSensor([inventory.observer]), { files, speed, loops, signal: abort.signal });
+      inventory.start((err) => process.stderr.write(`otsensor: warning: writing the inventory failed: ${(err as Error).message}\n`));
       const runId = runs.start('replay', files);
       const tty = o.progress && process.stderr.isTTY && !o.json;
       const timer = tty ? setInterval(() => process.stderr.write(`\r${progressLine(ingest.progress())}\x1b[K`), 250) : undefined;
       try {
         const report = await ingest.run();
+        inventory.stop();
+        inventory.flush();
+        const stored = { devices: inventory.store.count('devices'), connections: inventory.store.count('connections') };
         if (timer) { clearInterval(timer); process.stderr.write(`\r${progressLine(ingest.progress())}\x1b[K\n`); }
         runs.finish(runId, report);
-        process.stdout.write(o.json ? JSON.stringify(report) + '\n' : formatReport(report));
+        process.stdout.write(o.json ? JSON.stringify({ ...report, inventory: stored }) + '\n' : formatReport(report) + `inventory: ${stored.devices} devices, ${stored.connections} connections in ${app.dataDir}\n`);
         if (ingest.anyUnreadable) process.exitCode = 1;
       } finally {
+        inventory.stop();
         if (timer) clearInterval(timer);
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

@@ -44,6 +44,33 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'device inventory and connections, as the sensor API serves them',
+    sql: `
+      CREATE TABLE devices (
+        id          INTEGER PRIMARY KEY,         -- the API's device id: small, stable
+        key         TEXT    NOT NULL UNIQUE,     -- 'mac:02:00:..' or 'ip:10.0.0.5' (a device without a MAC)
+        first_seen  INTEGER NOT NULL,            -- capture time, epoch µs
+        last_seen   INTEGER NOT NULL,
+        authorized  INTEGER NOT NULL,            -- 0/1, as in doc (filtered on by the API)
+        doc         TEXT    NOT NULL             -- the GET /api/v1/devices element, served as is
+      );
+      CREATE TABLE connections (
+        lo          INTEGER NOT NULL,            -- the pair's smaller device id
+        hi          INTEGER NOT NULL,
+        discovered  INTEGER NOT NULL,            -- epoch ms, capture time
+        last_seen   INTEGER NOT NULL,
+        doc         TEXT    NOT NULL,            -- the GET /api/v1/devices/connections element
+        PRIMARY KEY (lo, hi)
+      );
+      CREATE INDEX connections_hi ON connections (hi);
+      CREATE TABLE inventory_meta (
+        name        TEXT    PRIMARY KEY,         -- 'version' (bumped per write), 'clock' (capture ms)
+        value       INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.reduce((v, m) => Math.max(v, m.version), 0);

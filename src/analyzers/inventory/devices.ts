@@ -1,0 +1,237 @@
+// From subjects to devices and connections in the sensor's wire shape (spec §1.4-1.5, §5).
+//
+// A device is an IP+MAC coupling, as on the real sensor:
+// - an IP is coupled to the MAC it sends from (or that ARP, DHCP or DCP bound it to);
+// - a MAC that sends for 3+ IPs no ARP binds to it is a router's: the IPs behind it are devices of
+//   their own without a MAC when in private/lab ranges, and the Internet (no device) otherwise; the
+//   router is a device with the IPs ARP binds to it (or none);
+// - broadcast and multicast addresses, and addresses that never sent anything, are not devices;
+// - a MAC seen only at layer 2 (LLDP, CDP, DCP, GOOSE, ARP) is a device without an IP.
+// Ids come from `ids` (key -> id, persisted by the store) and new keys are numbered in the order
+// their device was first seen, so one capture gives the same ids on every replay.
+import { ipv4IsLocalRange, ipv4NeverDevice, ipv4Number, ipv6IsLocalRange, ipv6NeverDevice, macIsGroup } from './addresses.js';
+import { type Behaviour, isEngineeringStation, isScanner, nameOf, osOf, typeOf, vendorOf } from './classify.js';
+import type { InventoryObserver } from './observer.js';
+import { displayName, protocolId } from './protocol-names.js';
+import type { Fact, IpSubject, MacSubject, ModuleFact, ProtocolUse } from './subjects.js';
+
+export interface SensorFirmware {
+  slot: string; additionalData: string; moduleAddress: string; rack: string; address: string;
+  model: string; serial: string; firmwareVersion: string;
+}
+
+/** GET /api/v1/devices element, fields in the documented order (§1.4). */
+export interface SensorDevice {
+  id: number;
+  ipAddresses: string[] | null;
+  name: string;
+  vendor: string | null;
+  operatingSystem: string | null;
+  macAddresses: string[] | null;
+  type: string;
+  engineeringStation: boolean;
+  authorized: boolean;
+  scanner: boolean;
+  protocols: Array<{ id: number; name: string; addresses: string[] }>;
+  firmware: SensorFirmware[];
+  hasDynamicAddress: boolean;
+}
+
+export interface SensorConnection {
+  firstDeviceId: number;
+  secondDeviceId: number;
+  lastSeen: number;
+  discovered: number;
+  ports: number[];
+  protocols: Array<{ name: string; commands: string[] }>;
+}
+
+export interface DeviceRecord {
+  key: string;
+  /** capture time, µs */
+  firstSeen: number;
+  lastSeen: number;
+  device: SensorDevice;
+}
+
+export interface Inventory {
+  devices: DeviceRecord[];
+  connections: SensorConnection[];
+}
+
+export interface MaterializeOptions {
+  /** device key -> id, from earlier runs; new keys are added to it */
+  ids: Map<string, number>;
+  vendorOfMac: (mac: string) => string | null;
+}
+
+const GATEWAY_MIN_IPS = 3;
+const NA = 'N/A';
+
+function neverDevice(ip: string): boolean {
+  const v4 = ipv4Number(ip);
+  return v4 !== null ? ipv4NeverDevice(v4) : ipv6NeverDevice(ip);
+}
+
+function localRange(ip: string): boolean {
+  const v4 = ipv4Number(ip);
+  return v4 !== null ? ipv4IsLocalRange(v4) : ipv6IsLocalRange(ip);
+}
+
+export function materialize(obs: InventoryObserver, opts: MaterializeOptions): Inventory {
+  const gateway = (m: MacSubject | undefined) => m !== undefined && m.ips.filter((ip) => !m.arpIps.has(ip)).length >= GATEWAY_MIN_IPS;
+
+  /** The device key of an IP, or null when it is not a device. */
+  const keyOfIp = (s: IpSubject): string | null => {
+    if (neverDevice(s.ip) || (!s.sent && s.arpMac === null)) return null;
+    const mac = s.arpMac ?? s.macs[0] ?? null;
+    if (mac === null) return localRange(s.ip) && !obs.groupDestinations.has(s.ip) ? s.key : null;
+    const m = obs.macs.get(mac);
+    if (!gateway(m) || s.arpMac === mac) return `mac:${mac}`;
+    return localRange(s.ip) ? s.key : null;
+  };
+
+  interface Pending { key: string; first: number; last: number; ips: IpSubject[]; mac: MacSubject | null }
+  const byKey = new Map<string, Pending>();
+  const ipKey = new Map<string, string>();
+  const pending = (key: string): Pending => {
+    let p = byKey.get(key);
+    if (!p) byKey.set(key, (p = { key, first: Infinity, last: 0, ips: [], mac: null }));
+    return p;
+  };
+  for (const s of obs.ips.values()) {
+    const key = keyOfIp(s);
+    if (key === null) continue;
+    ipKey.set(s.ip, key);
+    const p = pending(key);
+    p.ips.push(s);
+    p.first = Math.min(p.first, s.first);
+    p.last = Math.max(p.last, s.last);
+  }
+  for (const m of obs.macs.values()) {
+    if (macIsGroup(m.mac)) continue;
+    const p = pending(m.key);
+    p.mac = m;
+    p.first = Math.min(p.first, m.first);
+    p.last = Math.max(p.last, m.last);
+  }
+  // ip: keys whose IP later turned out to have a MAC of its own are fine: one key per device
+  const list = [...byKey.values()].sort((a, b) => a.first - b.first || (a.key < b.key ? -1 : 1));
+  for (const p of list) if (!opts.ids.has(p.key)) opts.ids.set(p.key, nextId(opts.ids));
+
+  const devices = list.map((p) => ({ key: p.key, firstSeen: p.first, lastSeen: p.last, device: buildDevice(p, opts) }));
+  const idOfIp = (ip: string) => {
+    const k = ipKey.get(ip);
+    return k === undefined ? null : opts.ids.get(k)!;
+  };
+  return { devices: devices.sort((a, b) => a.device.id - b.device.id), connections: buildConnections(obs, idOfIp) };
+}
+
+function nextId(ids: Map<string, number>): number {
+  let max = 0;
+  for (const v of ids.values()) if (v > max) max = v;
+  return max + 1;
+}
+
+function buildDevice(p: { key: string; ips: IpSubject[]; mac: MacSubject | null }, opts: MaterializeOptions): SensorDevice {
+  const subjects = [...p.ips, ...(p.mac ? [p.mac] : [])];
+  const facts: Fact[] = subjects.flatMap((s) => s.facts);
+  const protocols = new Map<string, ProtocolUse>();
+  for (const s of subjects) {
+    for (const [id, u] of s.protocols) {
+      const into = protocols.get(id);
+      if (!into) { protocols.set(id, { ...u, addresses: new Set(u.addresses), clientOps: new Set(u.clientOps), functionCodes: new Set(u.functionCodes) }); continue; }
+      into.server ||= u.server;
+      into.client ||= u.client;
+      u.addresses.forEach((a) => into.addresses.add(a));
+      u.clientOps.forEach((o) => into.clientOps.add(o));
+      u.functionCodes.forEach((c) => into.functionCodes.add(c));
+      into.exceptions += u.exceptions;
+    }
+  }
+  const b: Behaviour = {
+    facts, protocols,
+    arpTargets: p.mac?.arpTargets.size ?? 0,
+    peers: Math.max(0, ...p.ips.map((s) => s.peers.size)),
+    ports: Math.max(0, ...p.ips.map((s) => s.ports.size)),
+  };
+  const ips = p.ips.map((s) => s.ip);
+  const mac = p.mac?.mac ?? null;
+  const engineering = isEngineeringStation(b);
+  return {
+    id: opts.ids.get(p.key)!,
+    ipAddresses: ips.length > 0 ? ips : null,
+    name: nameOf(b) ?? ips[0] ?? mac ?? p.key,
+    vendor: vendorOf(b) ?? (mac ? opts.vendorOfMac(mac) : null),
+    operatingSystem: osOf(b),
+    macAddresses: mac ? [mac] : null,
+    type: typeOf(b, engineering),
+    engineeringStation: engineering,
+    // every device is authorized until learning mode exists (issue 6)
+    authorized: true,
+    scanner: isScanner(b),
+    protocols: protocolList(protocols),
+    firmware: firmwareList(subjects.flatMap((s) => s.modules), facts, ips[0] ?? NA),
+    hasDynamicAddress: p.ips.some((s) => s.dynamic),
+  };
+}
+
+function protocolList(uses: Map<string, ProtocolUse>): SensorDevice['protocols'] {
+  const out = new Map<string, Set<string>>();
+  for (const [id, u] of uses) {
+    const name = displayName(id);
+    if (name === null) continue;
+    const addrs = out.get(name) ?? new Set<string>();
+    u.addresses.forEach((a) => addrs.add(a));
+    out.set(name, addrs);
+  }
+  return [...out].map(([name, addrs]) => ({ id: protocolId(name), name, addresses: [...addrs] }));
+}
+
+/**
+ * One firmware entry per module: a protocol's answers about the same module (S7's SZL 0x11 has the
+ * order number and version, 0x1C the serial) are merged; unknowns are "N/A" as in the samples.
+ */
+function firmwareList(modules: ModuleFact[], facts: Fact[], address: string): SensorFirmware[] {
+  const merged: ModuleFact[] = [];
+  for (const m of modules) {
+    const base = merged.find((x) => x.proto === m.proto && (x.model === undefined || m.model === undefined || x.model === m.model) && x.rack === m.rack && x.slot === m.slot);
+    if (!base) { merged.push({ ...m }); continue; }
+    for (const k of ['model', 'serial', 'firmwareVersion', 'productName', 'hardwareVersion', 'moduleAddress'] as const) if (base[k] === undefined && m[k] !== undefined) base[k] = m[k];
+  }
+  const fact = (field: string, proto: string) => facts.find((f) => f.field === field && f.proto === proto)?.value;
+  return merged.filter((m) => m.model !== undefined || m.firmwareVersion !== undefined || m.serial !== undefined).map((m) => ({
+    slot: m.slot !== undefined ? String(m.slot) : fact('slot', m.proto) ?? NA,
+    additionalData: m.productName ?? NA,
+    moduleAddress: m.moduleAddress ?? NA,
+    rack: m.rack !== undefined ? String(m.rack) : fact('rack', m.proto) ?? NA,
+    address,
+    model: m.model ?? NA,
+    serial: m.serial ?? NA,
+    firmwareVersion: m.firmwareVersion ?? NA,
+  }));
+}
+
+function buildConnections(obs: InventoryObserver, idOfIp: (ip: string) => number | null): SensorConnection[] {
+  const byPair = new Map<string, SensorConnection & { first: number }>();
+  const pairs = [...obs.pairs.values()].sort((a, b) => a.discovered - b.discovered);
+  for (const p of pairs) {
+    const a = idOfIp(p.client), b = idOfIp(p.server);
+    if (a === null || b === null || a === b) continue;
+    const key = a < b ? `${a} ${b}` : `${b} ${a}`;
+    let c = byPair.get(key);
+    if (!c) {
+      c = { firstDeviceId: a, secondDeviceId: b, lastSeen: 0, discovered: Infinity, ports: [], protocols: [], first: p.discovered };
+      byPair.set(key, c);
+    }
+    c.discovered = Math.min(c.discovered, Math.floor(p.discovered / 1000));
+    c.lastSeen = Math.max(c.lastSeen, Math.floor(p.lastSeen / 1000));
+    for (const port of p.ports) if (!c.ports.includes(port)) c.ports.push(port);
+    for (const [name, cmds] of p.protocols) {
+      let e = c.protocols.find((x) => x.name === name);
+      if (!e) c.protocols.push((e = { name, commands: [] }));
+      for (const cmd of cmds) if (!e.commands.includes(cmd)) e.commands.push(cmd);
+    }
+  }
+  return [...byPair.values()].map(({ first: _f, ...c }) => ({ ...c, ports: c.ports.sort((x, y) => x - y) }));
+}

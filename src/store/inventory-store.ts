@@ -1,0 +1,164 @@
+// Devices and connections in SQLite (architecture "Storage"): one row per device and per device pair,
+// each holding the exact API object, so the API serves rows as they are and the CLI of another
+// process reads the same. Writes are incremental (only rows whose object changed) and one short
+// transaction each, so a request never waits long behind a flush.
+import type { Inventory, SensorConnection, SensorDevice } from '../analyzers/inventory/devices.js';
+import { type Db, withWriteLock } from './database.js';
+
+export interface ConnectionFilter {
+  /** epoch ms */
+  discoveredBefore?: number;
+  discoveredAfter?: number;
+  lastActiveInMinutes?: number;
+  deviceId?: number;
+}
+
+export class InventoryStore {
+  /** what this process last wrote, to skip unchanged rows */
+  private readonly written = new Map<string, string>();
+  /** each row as it was before this process first wrote it: earlier runs' knowledge, merged in */
+  private readonly baseDevice = new Map<number, SensorDevice | null>();
+  private readonly baseConnection = new Map<string, SensorConnection | null>();
+
+  constructor(private readonly db: Db) {}
+
+  /** key -> id of every device stored (earlier runs, other processes). */
+  ids(): Map<string, number> {
+    const rows = this.db.prepare('SELECT key, id FROM devices').all() as Array<{ key: string; id: number }>;
+    return new Map(rows.map((r) => [r.key, r.id]));
+  }
+
+  /**
+   * Materializes and writes under the write lock: `build` gets the stored ids (so keys another run
+   * numbered keep their numbers and new ones continue after them) and returns the inventory to store.
+   */
+  update(ids: Map<string, number>, build: () => Inventory, clockMs: number): { devices: number; connections: number } {
+    return withWriteLock(this.db, () => {
+      for (const [k, v] of this.ids()) ids.set(k, v);
+      const inv = build();
+      const oldDoc = this.db.prepare('SELECT doc FROM devices WHERE id = ?').pluck();
+      const putDevice = this.db.prepare(`INSERT INTO devices (id, key, first_seen, last_seen, authorized, doc) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen), doc = excluded.doc`);
+      const oldConn = this.db.prepare('SELECT doc FROM connections WHERE lo = ? AND hi = ?').pluck();
+      const putConn = this.db.prepare(`INSERT INTO connections (lo, hi, discovered, last_seen, doc) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (lo, hi) DO UPDATE SET discovered = excluded.discovered, last_seen = excluded.last_seen, doc = excluded.doc`);
+      let devices = 0, connections = 0;
+      for (const d of inv.devices) {
+        const memo = `d${d.device.id}`;
+        const fresh = JSON.stringify(d.device);
+        if (this.written.get(memo) === fresh) continue;
+        if (!this.baseDevice.has(d.device.id)) {
+          const before = oldDoc.get(d.device.id) as string | undefined;
+          this.baseDevice.set(d.device.id, before === undefined ? null : JSON.parse(before) as SensorDevice);
+        }
+        const base = this.baseDevice.get(d.device.id)!;
+        const doc = base === null ? d.device : mergeDevice(base, d.device);
+        const text = JSON.stringify(doc);
+        putDevice.run(doc.id, d.key, d.firstSeen, d.lastSeen, doc.authorized ? 1 : 0, text);
+        this.written.set(memo, fresh);
+        devices++;
+      }
+      for (const c of inv.connections) {
+        const lo = Math.min(c.firstDeviceId, c.secondDeviceId), hi = Math.max(c.firstDeviceId, c.secondDeviceId);
+        const memo = `c${lo} ${hi}`;
+        const fresh = JSON.stringify(c);
+        if (this.written.get(memo) === fresh) continue;
+        if (!this.baseConnection.has(memo)) {
+          const before = oldConn.get(lo, hi) as string | undefined;
+          this.baseConnection.set(memo, before === undefined ? null : JSON.parse(before) as SensorConnection);
+        }
+        const base = this.baseConnection.get(memo)!;
+        const doc = base === null ? c : mergeConnection(base, c);
+        putConn.run(lo, hi, doc.discovered, doc.lastSeen, JSON.stringify(doc));
+        this.written.set(memo, fresh);
+        connections++;
+      }
+      const meta = this.db.prepare(`INSERT INTO inventory_meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`);
+      if (devices + connections > 0) meta.run('version', this.version() + 1);
+      if (clockMs > this.clock(0)) meta.run('clock', clockMs);
+      return { devices, connections };
+    });
+  }
+
+  /** Bumped by every write that changed something: the API caches its bodies on it. */
+  version(): number {
+    return (this.db.prepare("SELECT value FROM inventory_meta WHERE name = 'version'").pluck().get() as number | undefined) ?? 0;
+  }
+
+  /** The sensor clock: the latest capture time ingested, epoch ms (`fallback` before any). */
+  clock(fallback: number): number {
+    return (this.db.prepare("SELECT value FROM inventory_meta WHERE name = 'clock'").pluck().get() as number | undefined) ?? fallback;
+  }
+
+  /** The devices as a JSON array text, rows as stored. */
+  devicesJson(authorized?: boolean): string {
+    const rows = authorized === undefined
+      ? this.db.prepare('SELECT doc FROM devices ORDER BY id').pluck().all()
+      : this.db.prepare('SELECT doc FROM devices WHERE authorized = ? ORDER BY id').pluck().all(authorized ? 1 : 0);
+    return `[${(rows as string[]).join(',')}]`;
+  }
+
+  count(table: 'devices' | 'connections'): number {
+    return this.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+  }
+
+  hasDevice(id: number): boolean {
+    return this.db.prepare('SELECT 1 FROM devices WHERE id = ?').pluck().get(id) !== undefined;
+  }
+
+  connectionsJson(f: ConnectionFilter, nowMs: number): string {
+    const where: string[] = [];
+    const args: number[] = [];
+    if (f.deviceId !== undefined) { where.push('(lo = ? OR hi = ?)'); args.push(f.deviceId, f.deviceId); }
+    if (f.discoveredBefore !== undefined) { where.push('discovered < ?'); args.push(f.discoveredBefore); }
+    if (f.discoveredAfter !== undefined) { where.push('discovered > ?'); args.push(f.discoveredAfter); }
+    if (f.lastActiveInMinutes !== undefined) { where.push('last_seen >= ?'); args.push(nowMs - f.lastActiveInMinutes * 60_000); }
+    const sql = `SELECT doc FROM connections${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY lo, hi`;
+    return `[${(this.db.prepare(sql).pluck().all(...args) as string[]).join(',')}]`;
+  }
+}
+
+const known = (v: string | null | undefined) => v !== null && v !== undefined && v !== 'N/A';
+
+/**
+ * A device seen again in a later run keeps what earlier runs learned that this run did not (its
+ * firmware from an SZL read last week), and an operator's authorization.
+ */
+export function mergeDevice(old: SensorDevice, now: SensorDevice): SensorDevice {
+  const ipName = now.ipAddresses?.includes(now.name) || now.macAddresses?.includes(now.name);
+  const union = (a: string[] | null, b: string[] | null) => (a || b ? [...new Set([...(b ?? []), ...(a ?? [])])] : null);
+  const protocols = [...now.protocols];
+  for (const p of old.protocols) if (!protocols.some((x) => x.name === p.name)) protocols.push(p);
+  return {
+    ...now,
+    ipAddresses: union(old.ipAddresses, now.ipAddresses),
+    name: ipName && !(old.ipAddresses?.includes(old.name) || old.macAddresses?.includes(old.name)) ? old.name : now.name,
+    vendor: known(now.vendor) ? now.vendor : old.vendor,
+    operatingSystem: known(now.operatingSystem) ? now.operatingSystem : old.operatingSystem,
+    macAddresses: union(old.macAddresses, now.macAddresses),
+    type: now.type === 'Unknown' ? old.type : now.type,
+    engineeringStation: now.engineeringStation || old.engineeringStation,
+    authorized: old.authorized,
+    scanner: now.scanner || old.scanner,
+    protocols,
+    firmware: now.firmware.length > 0 ? now.firmware : old.firmware,
+    hasDynamicAddress: now.hasDynamicAddress || old.hasDynamicAddress,
+  };
+}
+
+export function mergeConnection(old: SensorConnection, now: SensorConnection): SensorConnection {
+  const protocols = now.protocols.map((p) => ({ ...p, commands: [...p.commands] }));
+  for (const p of old.protocols) {
+    const into = protocols.find((x) => x.name === p.name);
+    if (!into) protocols.push(p);
+    else for (const c of p.commands) if (!into.commands.includes(c)) into.commands.push(c);
+  }
+  return {
+    firstDeviceId: old.firstDeviceId,
+    secondDeviceId: old.secondDeviceId,
+    lastSeen: Math.max(old.lastSeen, now.lastSeen),
+    discovered: Math.min(old.discovered, now.discovered),
+    ports: [...new Set([...old.ports, ...now.ports])].sort((a, b) => a - b),
+    protocols,
+  };
+}
