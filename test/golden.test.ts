@@ -1,5 +1,6 @@
 // Golden pcap tests (architecture.md test layer 3): every capture under pcaps/ runs through the real
-// pipeline; its canonical output (stats with anomalies, flows, and every decoded PDU) is compared
+// pipeline; its canonical output (stats with anomalies, flows, every decoded PDU, and the device
+// inventory and connections it yields) is compared
 // with fixtures/golden/<same path>/. After a deliberate
 // change, `UPDATE_GOLDEN=1 npm test` rewrites them and the diff is reviewed like code. The checks that
 // must survive any regeneration are in generated-captures.test.ts (from pcaps/EXPECTED.json).
@@ -9,6 +10,9 @@ import { describe, expect, it } from 'vitest';
 import type { Analyzer } from '../src/analyzers/analyzer.js';
 import type { Direction, Pdu } from '../src/decode/types.js';
 import type { Flow } from '../src/flows/flow.js';
+import { materialize } from '../src/analyzers/inventory/devices.js';
+import { InventoryObserver } from '../src/analyzers/inventory/observer.js';
+import { defaultRegistry } from '../src/analyzers/inventory/oui.js';
 import { Ingest } from '../src/ingest.js';
 import { createSensor } from '../src/pipeline.js';
 import { ROOT } from './support/env.js';
@@ -84,7 +88,9 @@ describe('golden outputs', () => {
     it(rel, async () => {
       const log = flowLog();
       const pdus = pduLog();
-      const report = await new Ingest(createSensor([log, pdus]), { files: [path] }).run();
+      const inventory = new InventoryObserver();
+      const report = await new Ingest(createSensor([log, pdus, inventory]), { files: [path] }).run();
+      const inv = materialize(inventory, { ids: new Map(), vendorOfMac: (m) => defaultRegistry().vendorOf(m) });
       const { totals, files, ...rest } = report;
       const stats = {
         file: { ...files[0]!, path: rel },
@@ -95,6 +101,9 @@ describe('golden outputs', () => {
         'stats.json': canonical(stats),
         'flows.json': canonical((log.flows as Array<{ id: number }>).sort((a, b) => a.id - b.id)),
         ...pduOutputs(pdus.pdus),
+        // the inventory as GET /api/v1/devices and /api/v1/devices/connections would serve it
+        'devices.json': canonical(inv.devices.map((d) => d.device)),
+        'connections.json': canonical(inv.connections),
       };
       const dir = join(GOLDEN, rel);
       for (const [name, text] of Object.entries(outputs)) {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import request from 'supertest';
-import { startDaemon, type Daemon } from '../../src/daemon.js';
+import { startDaemon, type Daemon, type IngestSpec } from '../../src/daemon.js';
 import { SYSTEM } from '../../src/auth/context.js';
 import type { RoleId } from '../../src/store/config-schema.js';
 
@@ -55,8 +55,8 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-export async function startApp(dataDir = tempDir()): Promise<TestApp> {
-  const daemon = await startDaemon({ dataDir, listen: '127.0.0.1:0', log: pino({ level: 'silent' }) });
+export async function startApp(dataDir = tempDir(), opts: { ingest?: IngestSpec } = {}): Promise<TestApp> {
+  const daemon = await startDaemon({ dataDir, listen: '127.0.0.1:0', log: pino({ level: 'silent' }), ingest: opts.ingest ?? null });
   const url = daemon.urls.https!;
   const ca = daemon.certificate!;
   const agent = () => {

@@ -89,7 +89,7 @@ export function typeOf(b: Behaviour, engineering: boolean): string {
   if (engineering) return 'Engineering Station';
   for (const [proto, u] of b.protocols) if (OT_CLIENT.has(proto) && u.client) return 'HMI';
   for (const [proto, u] of b.protocols) if (IT_SERVICES.has(proto) && u.server) return 'Server';
-  for (const proto of ['http', 'tls', 'nbns', 'mdns', 'llmnr', 'dhcp']) if (b.protocols.get(proto)?.client) return 'Workstation';
+  for (const proto of ['http', 'tls', 'nbns', 'mdns', 'llmnr']) if (b.protocols.get(proto)?.client) return 'Workstation';
   return 'Unknown';
 }
 

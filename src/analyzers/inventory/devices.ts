@@ -91,12 +91,12 @@ export function materialize(obs: InventoryObserver, opts: MaterializeOptions): I
     return localRange(s.ip) ? s.key : null;
   };
 
-  interface Pending { key: string; first: number; last: number; ips: IpSubject[]; mac: MacSubject | null }
+  interface Pending { key: string; first: number; seq: number; last: number; ips: IpSubject[]; mac: MacSubject | null }
   const byKey = new Map<string, Pending>();
   const ipKey = new Map<string, string>();
   const pending = (key: string): Pending => {
     let p = byKey.get(key);
-    if (!p) byKey.set(key, (p = { key, first: Infinity, last: 0, ips: [], mac: null }));
+    if (!p) byKey.set(key, (p = { key, first: Infinity, seq: Infinity, last: 0, ips: [], mac: null }));
     return p;
   };
   for (const s of obs.ips.values()) {
@@ -105,6 +105,7 @@ export function materialize(obs: InventoryObserver, opts: MaterializeOptions): I
     ipKey.set(s.ip, key);
     const p = pending(key);
     p.ips.push(s);
+    if (s.first < p.first || (s.first === p.first && s.seq < p.seq)) p.seq = s.seq;
     p.first = Math.min(p.first, s.first);
     p.last = Math.max(p.last, s.last);
   }
@@ -112,11 +113,12 @@ export function materialize(obs: InventoryObserver, opts: MaterializeOptions): I
     if (macIsGroup(m.mac)) continue;
     const p = pending(m.key);
     p.mac = m;
+    if (m.first < p.first || (m.first === p.first && m.seq < p.seq)) p.seq = m.seq;
     p.first = Math.min(p.first, m.first);
     p.last = Math.max(p.last, m.last);
   }
   // ip: keys whose IP later turned out to have a MAC of its own are fine: one key per device
-  const list = [...byKey.values()].sort((a, b) => a.first - b.first || (a.key < b.key ? -1 : 1));
+  const list = [...byKey.values()].sort((a, b) => a.first - b.first || a.seq - b.seq);
   for (const p of list) if (!opts.ids.has(p.key)) opts.ids.set(p.key, nextId(opts.ids));
 
   const devices = list.map((p) => ({ key: p.key, firstSeen: p.first, lastSeen: p.last, device: buildDevice(p, opts) }));
@@ -193,11 +195,20 @@ function protocolList(uses: Map<string, ProtocolUse>): SensorDevice['protocols']
  * order number and version, 0x1C the serial) are merged; unknowns are "N/A" as in the samples.
  */
 function firmwareList(modules: ModuleFact[], facts: Fact[], address: string): SensorFirmware[] {
+  const fill = (base: ModuleFact, m: ModuleFact) => {
+    for (const k of ['serial', 'firmwareVersion', 'productName', 'hardwareVersion', 'moduleAddress'] as const) if (base[k] === undefined && m[k] !== undefined) base[k] = m[k];
+    // a product name stated beside an order number is the module's description
+    if (!m.explicitModel && m.model !== undefined && m.model !== base.model) base.productName ??= m.model;
+  };
   const merged: ModuleFact[] = [];
-  for (const m of modules) {
-    const base = merged.find((x) => x.proto === m.proto && (x.model === undefined || m.model === undefined || x.model === m.model) && x.rack === m.rack && x.slot === m.slot);
-    if (!base) { merged.push({ ...m }); continue; }
-    for (const k of ['model', 'serial', 'firmwareVersion', 'productName', 'hardwareVersion', 'moduleAddress'] as const) if (base[k] === undefined && m[k] !== undefined) base[k] = m[k];
+  // modules with an order number first; answers without one (S7's SZL 0x1C: serial, names) join them
+  for (const m of modules.filter((x) => x.explicitModel)) {
+    const base = merged.find((x) => x.proto === m.proto && x.model === m.model && x.rack === m.rack && x.slot === m.slot);
+    if (base) fill(base, m); else merged.push({ ...m });
+  }
+  for (const m of modules.filter((x) => !x.explicitModel)) {
+    const base = merged.find((x) => x.proto === m.proto && (x.explicitModel || x.model === m.model) && x.rack === m.rack && x.slot === m.slot);
+    if (base) fill(base, m); else merged.push({ ...m });
   }
   const fact = (field: string, proto: string) => facts.find((f) => f.field === field && f.proto === proto)?.value;
   return merged.filter((m) => m.model !== undefined || m.firmwareVersion !== undefined || m.serial !== undefined).map((m) => ({

@@ -70,9 +70,15 @@ export class InventoryObserver implements Analyzer {
     const sender = this.ip(dir === 0 ? flow.clientIp : flow.serverIp, ts);
     const receiver = this.ip(dir === 0 ? flow.serverIp : flow.clientIp, ts);
     const proto = a.proto;
+    flow.notes.inventoryPdus = true;
     // Client and server are the flow's (decided once, by the transport), not the PDU's role: in an S7
     // block download the PLC sends the requests, yet the programming station is still the client.
-    const client = dir === 0 ? sender : receiver, server = dir === 0 ? receiver : sender;
+    // DHCP is the exception: both ports are well known and its broadcasts make either side the first
+    // sender, so its roles come from the messages (OFFER/ACK come from the server).
+    const dhcpServer = proto === 'dhcp' && a.role === 'response';
+    const byRole = proto === 'dhcp';
+    const client = byRole ? (dhcpServer ? receiver : sender) : dir === 0 ? sender : receiver;
+    const server = byRole ? (dhcpServer ? sender : receiver) : dir === 0 ? receiver : sender;
     const cu = client.use(proto), su = server.use(proto);
     cu.client = true;
     su.server = true;
@@ -228,12 +234,16 @@ export class InventoryObserver implements Analyzer {
       if (client.peers.size < MAX_SET) client.peers.add(f.serverIp);
       if (client.ports.size < MAX_SET) client.ports.add(f.serverPort);
     }
-    const app = f.app?.dissector.id ?? (f.proto === 1 || f.proto === 58 ? 'icmp' : null);
+    // the flow's protocol counts once it decoded something: garbage on port 502 is not Modbus
+    const app = f.notes.inventoryPdus ? f.app?.dissector.id ?? null : f.proto === 1 || f.proto === 58 ? 'icmp' : null;
     if (app) {
       const w = wireName(app);
       if (!p.protocols.has(w)) p.protocols.set(w, new Set());
-      client.use(app).client = true;
-      server.use(app).server = true;
+      // DHCP's roles come from its messages (see pdu()), not from who sent first
+      if (app !== 'dhcp') {
+        client.use(app).client = true;
+        server.use(app).server = true;
+      }
     }
   }
 }

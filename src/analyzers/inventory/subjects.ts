@@ -21,6 +21,8 @@ export interface Fact {
 export interface ModuleFact {
   proto: string;
   ts: number;
+  /** the protocol stated a model (an order number); otherwise `model` is a product name or code */
+  explicitModel: boolean;
   model?: string;
   serial?: string;
   firmwareVersion?: string;
@@ -43,9 +45,13 @@ export interface ProtocolUse {
   exceptions: number;
 }
 
+let created = 0;
+
 export class Subject {
   first: number;
   last: number;
+  /** creation order: breaks ties between subjects first seen in the same packet (sender first) */
+  readonly seq = created++;
   readonly facts: Fact[] = [];
   readonly modules: ModuleFact[] = [];
   readonly protocols = new Map<string, ProtocolUse>();
@@ -126,14 +132,18 @@ export function identityFacts(s: Subject, id: Identity, proto: string, ts: numbe
   if (extra.description) s.fact('description', extra.description, proto, ts);
   if (extra.vendorClass) s.fact('vendorClass', extra.vendorClass, proto, ts);
   if (id.model || id.serial || id.firmwareVersion || id.productCode) {
-    const m: ModuleFact = { proto, ts };
-    if (id.model ?? id.productCode) m.model = (id.model ?? id.productCode)!;
+    const m: ModuleFact = { proto, ts, explicitModel: id.model !== undefined };
+    // the model: an order number where the protocol states one (S7), else the product name (CIP,
+    // DCP), else the bare product code
+    const model = id.model ?? id.productName ?? id.productCode;
+    if (model) m.model = model;
     if (id.serial) m.serial = id.serial;
     if (id.firmwareVersion) m.firmwareVersion = id.firmwareVersion;
     if (id.rack !== undefined) m.rack = id.rack;
     if (id.slot !== undefined) m.slot = id.slot;
     if (id.moduleAddress) m.moduleAddress = id.moduleAddress;
-    if (id.productName) m.productName = id.productName;
+    if (id.productName && id.productName !== model) m.productName = id.productName;
+    else if (id.productCode && id.productCode !== model) m.productName = `product code ${id.productCode}`;
     if (id.hardwareVersion) m.hardwareVersion = id.hardwareVersion;
     s.module(m);
   }

@@ -1,0 +1,100 @@
+// Inventory rules (issue 5; spec §1.4, §5) on small captures built here: what is a device and what
+// is not, router MACs, layer-2-only devices, scanners, and ids that do not depend on anything but
+// the capture. Each capture goes through the real pipeline; the inventory is materialized from it.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { materialize, type Inventory } from '../src/analyzers/inventory/devices.js';
+import { InventoryObserver } from '../src/analyzers/inventory/observer.js';
+import { defaultRegistry } from '../src/analyzers/inventory/oui.js';
+import { Ingest } from '../src/ingest.js';
+import { createSensor } from '../src/pipeline.js';
+import { arpFrame, type Host, udpFrame } from './support/frames.js';
+import { removeTempDirs, tempDir } from './support/env.js';
+import { writePcap } from './support/pcap-writer.js';
+
+afterAll(() => removeTempDirs());
+
+async function inventoryOf(frames: Buffer[], ids = new Map<string, number>()): Promise<Inventory> {
+  const path = join(tempDir(), 'c.pcap');
+  writeFileSync(path, writePcap(frames.map((data, i) => ({ ts: { sec: 1_704_067_200 + i, nsec: 0 }, data }))).bytes);
+  const obs = new InventoryObserver();
+  await new Ingest(createSensor([obs]), { files: [path] }).run();
+  return materialize(obs, { ids, vendorOfMac: (m) => defaultRegistry().vendorOf(m) });
+}
+
+const host = (n: number, mac = `00:1b:1b:00:00:${n.toString(16).padStart(2, '0')}`): Host => ({ mac, ip: `10.1.0.${n}` });
+const ntp = Buffer.alloc(48, 0x23);
+const devicesOf = (inv: Inventory) => inv.devices.map((d) => d.device);
+
+describe('what is a device', () => {
+  it('an IP that sends is a device with its MAC and the OUI vendor; a broadcast destination is not', async () => {
+    const a = host(1), b = host(2);
+    const inv = await inventoryOf([
+      udpFrame(a, b, 40000, 123, ntp), udpFrame(b, a, 123, 40000, ntp),
+      udpFrame(a, { mac: 'ff:ff:ff:ff:ff:ff', ip: '10.1.0.255' }, 40001, 514, Buffer.from('<13>hello')),
+    ]);
+    expect(devicesOf(inv).map((d) => [d.ipAddresses, d.macAddresses, d.vendor])).toEqual([
+      [['10.1.0.1'], ['00:1b:1b:00:00:01'], 'Siemens AG,'],
+      [['10.1.0.2'], ['00:1b:1b:00:00:02'], 'Siemens AG,'],
+    ]);
+    expect(inv.connections).toHaveLength(1);
+    expect(inv.connections[0]).toMatchObject({ firstDeviceId: 1, secondDeviceId: 2, ports: [123] });
+  });
+
+  it('an address only ever sent to (a scan target that never answers) is not a device', async () => {
+    const a = host(1);
+    const inv = await inventoryOf([udpFrame(a, host(9), 40000, 161, Buffer.from([0x30, 0x00])), udpFrame(a, host(10), 40000, 161, Buffer.from([0x30, 0x00]))]);
+    expect(devicesOf(inv).map((d) => d.ipAddresses)).toEqual([['10.1.0.1']]);
+    expect(inv.connections).toEqual([]);
+  });
+
+  it('a MAC sending for many IPs is a router: private IPs behind it are devices without a MAC, public ones are the Internet', async () => {
+    const plc = host(20);
+    const router = '00:00:0c:aa:bb:01';
+    const remote = ['10.9.0.5', '10.9.0.6', '172.16.4.4', '8.8.8.8', '203.0.113.7'];
+    const frames = remote.flatMap((ip, i) => [udpFrame({ mac: router, ip }, plc, 40000 + i, 123, ntp), udpFrame(plc, { mac: router, ip }, 123, 40000 + i, ntp)]);
+    // the router's own address, bound to its MAC by ARP
+    frames.push(arpFrame({ op: 'reply', senderMac: router, senderIp: '10.1.0.254', targetMac: plc.mac, targetIp: plc.ip }));
+    const inv = await inventoryOf(frames);
+    const ds = devicesOf(inv);
+    const routerDevice = ds.find((d) => d.macAddresses?.[0] === router)!;
+    expect(routerDevice.ipAddresses).toEqual(['10.1.0.254']);
+    expect(routerDevice.vendor).toBe('Cisco Systems, Inc');
+    for (const ip of ['10.9.0.5', '10.9.0.6', '172.16.4.4']) expect(ds.find((d) => d.ipAddresses?.includes(ip))?.macAddresses, ip).toBeNull();
+    for (const ip of ['8.8.8.8', '203.0.113.7']) expect(ds.some((d) => d.ipAddresses?.includes(ip)), ip).toBe(false);
+    expect(inv.connections.map((c) => c.secondDeviceId).every((id) => id === ds.find((d) => d.ipAddresses?.includes(plc.ip))!.id)).toBe(true);
+    expect(inv.connections).toHaveLength(3);
+  });
+
+  it('a public address on the sensor\'s own link (its own MAC, ARP) is a device: plants run on public ranges', async () => {
+    const plc = { mac: '00:1b:1b:35:84:10', ip: '141.81.0.146' }, hmi = { mac: '78:e7:d1:e0:02:5e', ip: '141.81.0.10' };
+    const inv = await inventoryOf([udpFrame(hmi, plc, 40000, 123, ntp), udpFrame(plc, hmi, 123, 40000, ntp)]);
+    expect(devicesOf(inv).map((d) => d.ipAddresses)).toEqual([['141.81.0.10'], ['141.81.0.146']]);
+  });
+});
+
+describe('behaviour', () => {
+  it('an ARP sweep makes its sender a scanner', async () => {
+    const nmap = host(66, '00:50:56:00:00:66');
+    const frames = Array.from({ length: 30 }, (_, i) => arpFrame({ op: 'request', senderMac: nmap.mac, senderIp: nmap.ip, targetIp: `10.1.0.${100 + i}` }));
+    const ds = devicesOf(await inventoryOf(frames));
+    expect(ds).toHaveLength(1);
+    expect(ds[0]).toMatchObject({ ipAddresses: ['10.1.0.66'], scanner: true, vendor: 'VMware, Inc.' });
+    const few = devicesOf(await inventoryOf(frames.slice(0, 5)));
+    expect(few[0]!.scanner).toBe(false);
+  });
+});
+
+describe('ids', () => {
+  it('are numbered by first sight, kept for known keys, and continue after the highest', async () => {
+    const a = host(1), b = host(2), c = host(3);
+    const frames = [udpFrame(b, a, 40000, 123, ntp), udpFrame(a, b, 123, 40000, ntp), udpFrame(c, a, 40001, 123, ntp)];
+    const first = devicesOf(await inventoryOf(frames)).map((d) => [d.id, d.ipAddresses![0]]);
+    expect(first).toEqual([[1, '10.1.0.2'], [2, '10.1.0.1'], [3, '10.1.0.3']]);
+    expect(devicesOf(await inventoryOf(frames)).map((d) => [d.id, d.ipAddresses![0]])).toEqual(first);
+    // a data dir that already knows 10.1.0.1 as device 7
+    const ids = new Map([[`mac:${a.mac}`, 7]]);
+    expect(devicesOf(await inventoryOf(frames, ids)).map((d) => [d.id, d.ipAddresses![0]])).toEqual([[7, '10.1.0.1'], [8, '10.1.0.2'], [9, '10.1.0.3']]);
+  });
+});
