@@ -24,7 +24,6 @@ export class InventoryService {
 
   flush(): { devices: number; connections: number } {
     const t = performance.now();
-    this.observer.syncActive();
     const clockMs = Math.floor(this.observer.clock / 1000);
     const r = this.store.update(this.ids, () => materialize(this.observer, { ids: this.ids, vendorOfMac: this.vendorOfMac }), clockMs);
     this.lastFlush = { ms: +(performance.now() - t).toFixed(1), ...r };

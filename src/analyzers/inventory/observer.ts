@@ -9,7 +9,7 @@ import type { Flow } from '../../flows/flow.js';
 import type { Analyzer } from '../analyzer.js';
 import { ipv4Text, macIsGroup } from './addresses.js';
 import { wireName } from './protocol-names.js';
-import { identityFacts, IpSubject, MacSubject, MAX_SET } from './subjects.js';
+import { identityFacts, IpSubject, MacSubject, MAX_SET, type ProtocolUse } from './subjects.js';
 
 /** One address pair's traffic, client first as first seen. */
 export interface PairObservation {
@@ -22,6 +22,27 @@ export interface PairObservation {
   protocols: Map<string, Set<string>>;
 }
 
+/**
+ * What the observer keeps on each flow (in flow.notes.inventory), so the per-packet and per-PDU work
+ * is field reads: the two subjects and the pair are looked up once per flow, not once per PDU.
+ */
+interface FlowState {
+  client: IpSubject;
+  server: IpSubject;
+  pair: PairObservation;
+  /** 1: the client's first packet was seen, 2: the server's */
+  seen: number;
+  /** it decoded at least one PDU (its protocol then counts for both sides) */
+  pdus: boolean;
+  /** the last PDU's protocol and its uses and command set, reused while the protocol stays the same */
+  proto: string;
+  cu: ProtocolUse | null;
+  su: ProtocolUse | null;
+  commands: Set<string> | null;
+  /** the last protocol address (unit id) recorded for the server */
+  unit: number;
+}
+
 const MAX_COMMANDS = 64;
 const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 
@@ -32,54 +53,88 @@ export class InventoryObserver implements Analyzer {
   readonly pairs = new Map<string, PairObservation>();
   /** IPs seen as a destination of group (broadcast/multicast) MAC frames: subnet broadcasts */
   readonly groupDestinations = new Set<string>();
-  private readonly active = new Set<Flow>();
   /** latest capture time seen, µs (the sensor clock in replay) */
   clock = 0;
 
   packet(pkt: Packet, flow: Flow | null, dir: Direction): void {
-    if (pkt.ts > this.clock) this.clock = pkt.ts;
+    const ts = pkt.ts;
+    if (ts > this.clock) this.clock = ts;
     if (flow) {
+      const st = this.state(flow);
+      const src = dir === 0 ? st.client : st.server;
+      // activity, kept current so a flush mid-flow serves fresh lastSeen times
+      if (ts > st.pair.lastSeen) st.pair.lastSeen = ts;
+      if (ts > src.last) src.last = ts;
       // address facts once per flow and direction: the first packet says all a later one would
       const bit = dir === 0 ? 1 : 2;
-      const seen = (flow.notes.inventory as number | undefined) ?? 0;
-      if (seen & bit) return;
-      flow.notes.inventory = seen | bit;
-      const src = dir === 0 ? flow.clientIp : flow.serverIp;
-      const dst = dir === 0 ? flow.serverIp : flow.clientIp;
-      const srcMac = pkt.srcMacOff >= 0 ? macToString(pkt.frameBuf, pkt.srcMacOff) : null;
-      this.observeSender(src, srcMac, pkt.ts);
-      if (pkt.dstMacOff >= 0 && (pkt.frameBuf[pkt.dstMacOff]! & 1) === 1) this.groupDestinations.add(dst);
+      if (st.seen & bit) return;
+      st.seen |= bit;
+      src.sent = true;
+      const b = pkt.frameBuf;
+      if (pkt.srcMacOff >= 0 && (b[pkt.srcMacOff]! & 1) === 0) this.couple(src, b, pkt.srcMacOff, ts);
+      if (pkt.dstMacOff >= 0 && (b[pkt.dstMacOff]! & 1) === 1) this.groupDestinations.add((dir === 0 ? st.server : st.client).ip);
       return;
     }
     if (pkt.arpOff >= 0) this.arp(pkt);
-    else if (pkt.srcMacOff >= 0 && pkt.appIndex >= 0) this.mac(macToString(pkt.frameBuf, pkt.srcMacOff), pkt.ts);
+    else if (pkt.srcMacOff >= 0 && pkt.appIndex >= 0) this.mac(macToString(pkt.frameBuf, pkt.srcMacOff), ts);
   }
 
-  flowStart(f: Flow): void {
-    this.active.add(f);
+  private state(f: Flow): FlowState {
+    let st = f.notes.inventory as FlowState | undefined;
+    if (st === undefined) {
+      const client = this.ip(f.clientIp, f.firstTs), server = this.ip(f.serverIp, f.firstTs);
+      const pair = this.pair(f, client, server);
+      if (f.proto === 6 || f.proto === 17) {
+        if (pair.ports.size < MAX_SET) pair.ports.add(f.serverPort);
+        if (client.peers.size < MAX_SET) client.peers.add(server.ip);
+        if (client.ports.size < MAX_SET) client.ports.add(f.serverPort);
+      }
+      st = { client, server, pair, seen: 0, pdus: false, proto: '', cu: null, su: null, commands: null, unit: -1 };
+      f.notes.inventory = st;
+    }
+    return st;
   }
 
   flowEnd(f: Flow): void {
-    this.active.delete(f);
-    this.closeFlow(f);
+    // ICMP has no dissector: the flow itself says the protocol
+    if (f.proto !== 1 && f.proto !== 58) return;
+    const st = this.state(f);
+    if (!st.pair.protocols.has('icmp')) st.pair.protocols.set('icmp', new Set());
+    st.client.use('icmp').client = true;
+    st.server.use('icmp').server = true;
   }
 
   pdu(p: Pdu, flow: Flow | null, dir: Direction, ts: number): void {
     const a = p as AppPdu;
     if (!flow) return this.linkPdu(a, ts);
-    const sender = this.ip(dir === 0 ? flow.clientIp : flow.serverIp, ts);
-    const receiver = this.ip(dir === 0 ? flow.serverIp : flow.clientIp, ts);
+    const st = this.state(flow);
+    st.pdus = true;
+    const sender = dir === 0 ? st.client : st.server;
+    const receiver = dir === 0 ? st.server : st.client;
     const proto = a.proto;
-    flow.notes.inventoryPdus = true;
     // Client and server are the flow's (decided once, by the transport), not the PDU's role: in an S7
     // block download the PLC sends the requests, yet the programming station is still the client.
     // DHCP is the exception: both ports are well known and its broadcasts make either side the first
     // sender, so its roles come from the messages (OFFER/ACK come from the server).
-    const dhcpServer = proto === 'dhcp' && a.role === 'response';
-    const byRole = proto === 'dhcp';
-    const client = byRole ? (dhcpServer ? receiver : sender) : dir === 0 ? sender : receiver;
-    const server = byRole ? (dhcpServer ? sender : receiver) : dir === 0 ? receiver : sender;
-    const cu = client.use(proto), su = server.use(proto);
+    let cu: ProtocolUse, su: ProtocolUse;
+    if (proto === 'dhcp') {
+      const fromServer = a.role === 'response';
+      cu = (fromServer ? receiver : sender).use(proto);
+      su = (fromServer ? sender : receiver).use(proto);
+      this.pairProtocol(st, proto);
+    } else {
+      if (st.proto !== proto || st.cu === null || st.su === null) {
+        // a protocol counts once it decoded something (garbage on port 502 is not Modbus), under the
+        // PDUs' own id (MMS on the TPKT framer it shares with S7 is "mms")
+        st.proto = proto;
+        st.cu = st.client.use(proto);
+        st.su = st.server.use(proto);
+        st.commands = null;
+        this.pairProtocol(st, proto);
+      }
+      cu = st.cu;
+      su = st.su;
+    }
     cu.client = true;
     su.server = true;
     if (dir === 0 && a.role === 'request') {
@@ -87,11 +142,14 @@ export class InventoryObserver implements Analyzer {
       if (typeof a.functionCode === 'number' && cu.functionCodes.size < MAX_SET) cu.functionCodes.add(a.functionCode);
     }
     if (dir === 1 && a.role === 'response') {
-      if (typeof a.unit === 'number' && su.addresses.size < MAX_SET) su.addresses.add(String(a.unit));
+      if (typeof a.unit === 'number' && a.unit !== st.unit && su.addresses.size < MAX_SET) {
+        st.unit = a.unit;
+        su.addresses.add(String(a.unit));
+      }
       if (a.exception) cu.exceptions++;
     }
     // commands are the operations, not connection set-up (COTP connect, S7 setup communication)
-    if (a.functionName && a.role !== 'response' && a.op !== 'session') this.command(flow, proto, a.functionName);
+    if (a.functionName && a.role !== 'response' && a.op !== 'session') this.command(st, proto, a.functionName);
     if (a.identity) this.identity(a.identity, proto, ts, sender);
     if (proto === 'dhcp') this.dhcp(a, ts);
     else if (proto === 'http' && typeof a.userAgent === 'string') sender.fact('userAgent', a.userAgent, proto, ts);
@@ -100,15 +158,6 @@ export class InventoryObserver implements Analyzer {
       receiver.fact('rack', String(a.rack), proto, ts);
       receiver.fact('slot', String(a.slot), proto, ts);
     }
-  }
-
-  finish(): void {
-    for (const f of this.active) this.closeFlow(f);
-  }
-
-  /** Brings pairs and last-seen times up to date with flows still open (before materializing). */
-  syncActive(): void {
-    for (const f of this.active) this.closeFlow(f);
   }
 
   ip(ip: string, ts: number): IpSubject {
@@ -131,13 +180,16 @@ export class InventoryObserver implements Analyzer {
     return s;
   }
 
-  private observeSender(ip: string, mac: string | null, ts: number): void {
-    const s = this.ip(ip, ts);
-    s.sent = true;
-    if (mac === null || macIsGroup(mac)) return;
+  /** An IP sent from the MAC at buf[off]: the coupling a device is made of (devices.ts). */
+  private couple(s: IpSubject, buf: Buffer, off: number, ts: number): void {
+    // the common case, the same MAC again, without making its text
+    const num = buf.readUIntBE(off, 6);
+    if (s.lastMac === num) return;
+    s.lastMac = num;
+    const mac = macToString(buf, off);
     if (!s.macs.includes(mac) && s.macs.length < 8) s.macs.push(mac);
     const m = this.mac(mac, ts);
-    if (!m.ips.includes(ip) && m.ips.length < MAX_SET) m.ips.push(ip);
+    if (!m.ips.includes(s.ip) && m.ips.length < MAX_SET) m.ips.push(s.ip);
   }
 
   /** ARP (RFC 826): the sender binds its IP to its MAC; a request names the address looked for. */
@@ -203,47 +255,29 @@ export class InventoryObserver implements Analyzer {
     if (!s.macs.includes(mac) && s.macs.length < 8) s.macs.push(mac);
   }
 
-  private pair(f: Flow): PairObservation {
-    const client = f.clientIp, server = f.serverIp;
-    const key = client < server ? `${client} ${server}` : `${server} ${client}`;
+  private pair(f: Flow, client: IpSubject, server: IpSubject): PairObservation {
+    const key = client.ip < server.ip ? `${client.ip} ${server.ip}` : `${server.ip} ${client.ip}`;
     let p = this.pairs.get(key);
     if (!p) {
-      p = { client, server, discovered: f.firstTs, lastSeen: f.lastTs, ports: new Set(), protocols: new Map() };
+      p = { client: client.ip, server: server.ip, discovered: f.firstTs, lastSeen: f.lastTs, ports: new Set(), protocols: new Map() };
       this.pairs.set(key, p);
     }
     return p;
   }
 
-  private command(f: Flow, proto: string, name: string): void {
-    const p = this.pair(f);
-    const name_ = wireName(proto);
-    let cmds = p.protocols.get(name_);
-    if (!cmds) p.protocols.set(name_, (cmds = new Set()));
-    if (cmds.size < MAX_COMMANDS) cmds.add(name);
+  private pairProtocol(st: FlowState, proto: string): void {
+    const w = wireName(proto);
+    if (!st.pair.protocols.has(w)) st.pair.protocols.set(w, new Set());
   }
 
-  private closeFlow(f: Flow): void {
-    const p = this.pair(f);
-    if (f.lastTs > p.lastSeen) p.lastSeen = f.lastTs;
-    if (f.firstTs < p.discovered) p.discovered = f.firstTs;
-    const client = this.ip(f.clientIp, f.firstTs), server = this.ip(f.serverIp, f.firstTs);
-    client.seen(f.lastTs);
-    server.seen(f.lastTs);
-    if (f.proto === 6 || f.proto === 17) {
-      if (p.ports.size < MAX_SET) p.ports.add(f.serverPort);
-      if (client.peers.size < MAX_SET) client.peers.add(f.serverIp);
-      if (client.ports.size < MAX_SET) client.ports.add(f.serverPort);
+  private command(st: FlowState, proto: string, name: string): void {
+    let cmds = st.proto === proto ? st.commands : null;
+    if (cmds === null) {
+      const w = wireName(proto);
+      cmds = st.pair.protocols.get(w) ?? null;
+      if (cmds === null) st.pair.protocols.set(w, (cmds = new Set()));
+      if (st.proto === proto) st.commands = cmds;
     }
-    // the flow's protocol counts once it decoded something: garbage on port 502 is not Modbus
-    const app = f.notes.inventoryPdus ? f.app?.dissector.id ?? null : f.proto === 1 || f.proto === 58 ? 'icmp' : null;
-    if (app) {
-      const w = wireName(app);
-      if (!p.protocols.has(w)) p.protocols.set(w, new Set());
-      // DHCP's roles come from its messages (see pdu()), not from who sent first
-      if (app !== 'dhcp') {
-        client.use(app).client = true;
-        server.use(app).server = true;
-      }
-    }
+    if (cmds.size < MAX_COMMANDS) cmds.add(name);
   }
 }

@@ -102,6 +102,8 @@ export class IpSubject extends Subject {
   dynamic = false;
   /** it sent something (an address only ever sent to is not a device: scan targets that never answered) */
   sent = false;
+  /** the MAC (as a 48-bit number) it was last coupled to: skips repeats cheaply */
+  lastMac = -1;
   /** distinct destination addresses and ports it opened flows to (scans) */
   readonly peers = new Set<string>();
   readonly ports = new Set<number>();
