@@ -78,7 +78,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const guard = new LoginGuard(appliance.users, appliance.audit, throttle, appliance.config);
     const app = buildApp({
       users: appliance.users, tokens: appliance.tokens, guard, throttle, config: appliance.config, log, inventory: inventory.store,
-      health: () => ({ status: state, version: VERSION, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), ingest: background?.health() ?? { state: 'idle' } }),
+      health: () => ({ status: state, version: VERSION, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), ingest: background?.health() ?? { state: 'idle' },
+        inventory: { devices: inventory.store.count('devices'), connections: inventory.store.count('connections'), lastFlush: inventory.lastFlush } }),
     });
     const flushMs = appliance.config.data.settings.tokens.usageFlushSeconds * 1000;
     flushTimer = setInterval(() => {

@@ -84,6 +84,13 @@ describe('GET /api/v1/devices', () => {
     expect(bad.body).toEqual({ error: 'authorized must be true or false, not "yes"' });
   });
 
+  it('/healthz counts the stored inventory and reports the last flush', async () => {
+    const h = (await app.http().get('/healthz')).body;
+    expect(h.inventory.devices).toBe(devices.length);
+    expect(h.inventory.connections).toBe(connections.length);
+    expect(h.inventory.lastFlush.ms).toBeGreaterThan(0);
+  });
+
   it('needs a valid token', async () => {
     const none = await app.http().get('/api/v1/devices');
     expect(none.status).toBe(401);

@@ -6,6 +6,8 @@ export interface HealthReport {
   version: string;
   uptimeSeconds: number;
   ingest: Record<string, unknown>;
+  /** rows stored, and the last flush: how long it took and how many rows it changed */
+  inventory: { devices: number; connections: number; lastFlush: { ms: number; devices: number; connections: number } };
 }
 
 export function healthRoutes(report: () => HealthReport): Router {
