@@ -141,12 +141,15 @@ export class InventoryObserver implements Analyzer {
       if (a.op) cu.clientOps.add(a.op);
       if (typeof a.functionCode === 'number' && cu.functionCodes.size < MAX_SET) cu.functionCodes.add(a.functionCode);
     }
-    if (dir === 1 && a.role === 'response') {
-      if (typeof a.unit === 'number' && a.unit !== st.unit && su.addresses.size < MAX_SET) {
-        st.unit = a.unit;
-        su.addresses.add(String(a.unit));
+    if (dir === 1) {
+      // the protocol address the server answers as: Modbus unit id, DNP3 outstation link address,
+      // IEC-104 common address of the ASDU
+      const unit = a.unit ?? a.linkSource ?? a.commonAddress;
+      if (typeof unit === 'number' && unit !== st.unit && su.addresses.size < MAX_SET) {
+        st.unit = unit;
+        su.addresses.add(String(unit));
       }
-      if (a.exception) cu.exceptions++;
+      if (a.exception && a.role === 'response') cu.exceptions++;
     }
     // commands are the operations, not connection set-up (COTP connect, S7 setup communication)
     if (a.functionName && a.role !== 'response' && a.op !== 'session') this.command(st, proto, a.functionName);
@@ -233,6 +236,13 @@ export class InventoryObserver implements Analyzer {
     let subject: IpSubject | MacSubject = sender;
     if (id.about) subject = MAC_RE.test(id.about) ? this.mac(id.about, ts) : this.ip(id.about, ts);
     identityFacts(subject, id, proto, ts);
+    // a BACnet device is addressed by its device object instance (I-Am, clause 16.10)
+    const instance = (id as Identity & { deviceInstance?: number }).deviceInstance;
+    if (typeof instance === 'number') {
+      const u = subject.use(proto);
+      u.server = true;
+      if (u.addresses.size < MAX_SET) u.addresses.add(String(instance));
+    }
   }
 
   /** DHCP (RFC 2131): an ACK gives the client MAC its address; that address is dynamic. */
