@@ -204,14 +204,7 @@ export class InventoryObserver implements Analyzer {
     if (macIsGroup(mac)) return;
     const m = this.mac(mac, pkt.ts);
     m.use('arp').client = true;
-    if (spa !== 0) {
-      const ip = ipv4Text(spa);
-      if (m.arpIps.size < MAX_SET) m.arpIps.add(ip);
-      const s = this.ip(ip, pkt.ts);
-      s.arpMac ??= mac;
-      if (!m.ips.includes(ip) && m.ips.length < MAX_SET) m.ips.push(ip);
-      if (!s.macs.includes(mac) && s.macs.length < 8) s.macs.push(mac);
-    }
+    if (spa !== 0) this.bind(mac, ipv4Text(spa), pkt.ts);
     if (pkt.arpOp === 1 && tpa !== spa && m.arpTargets.size < MAX_SET) m.arpTargets.add(ipv4Text(tpa));
   }
 
