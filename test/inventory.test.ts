@@ -12,12 +12,20 @@ import { createSensor } from '../src/pipeline.js';
 import { arpFrame, type Host, udpFrame } from './support/frames.js';
 import { removeTempDirs, tempDir } from './support/env.js';
 import { writePcap } from './support/pcap-writer.js';
+import { InventoryService } from '../src/inventory-service.js';
+import { openDatabase } from '../src/store/database.js';
+import { prepareDataDir } from '../src/store/data-dir.js';
 
 afterAll(() => removeTempDirs());
 
-async function inventoryOf(frames: Buffer[], ids = new Map<string, number>()): Promise<Inventory> {
+function capture(frames: Buffer[], startSec = 1_704_067_200): string {
   const path = join(tempDir(), 'c.pcap');
-  writeFileSync(path, writePcap(frames.map((data, i) => ({ ts: { sec: 1_704_067_200 + i, nsec: 0 }, data }))).bytes);
+  writeFileSync(path, writePcap(frames.map((data, i) => ({ ts: { sec: startSec + i, nsec: 0 }, data }))).bytes);
+  return path;
+}
+
+async function inventoryOf(frames: Buffer[], ids = new Map<string, number>()): Promise<Inventory> {
+  const path = capture(frames);
   const obs = new InventoryObserver();
   await new Ingest(createSensor([obs]), { files: [path] }).run();
   return materialize(obs, { ids, vendorOfMac: (m) => defaultRegistry().vendorOf(m) });
@@ -96,5 +104,31 @@ describe('ids', () => {
     // a data dir that already knows 10.1.0.1 as device 7
     const ids = new Map([[`mac:${a.mac}`, 7]]);
     expect(devicesOf(await inventoryOf(frames, ids)).map((d) => [d.id, d.ipAddresses![0]])).toEqual([[7, '10.1.0.1'], [8, '10.1.0.2'], [9, '10.1.0.3']]);
+  });
+});
+
+describe('incremental writes', () => {
+  it('a flush writes only the connections whose traffic changed, and the rows follow the traffic', async () => {
+    const dir = tempDir();
+    prepareDataDir(dir);
+    const db = openDatabase(dir);
+    try {
+      const service = new InventoryService(db);
+      const sensor = createSensor([service.observer]);
+      const hosts = [1, 2, 3, 4].map((n) => host(n));
+      const talk = (a: Host, b: Host) => [udpFrame(a, b, 40000, 123, ntp), udpFrame(b, a, 123, 40000, ntp)];
+      await new Ingest(sensor, { files: [capture([...talk(hosts[0]!, hosts[1]!), ...talk(hosts[2]!, hosts[3]!)])] }).run();
+      expect(service.flush()).toEqual({ devices: 4, connections: 2 });
+      expect(service.flush()).toEqual({ devices: 0, connections: 0 });
+      // later traffic on one pair, and a new pair: two rows change, the third pair is not touched
+      await new Ingest(sensor, { files: [capture([...talk(hosts[0]!, hosts[1]!), ...talk(hosts[0]!, hosts[2]!)], 1_704_067_300)] }).run();
+      expect(service.flush().connections).toBe(2);
+      const rows = JSON.parse(service.store.connectionsJson({}, 0)) as Array<{ firstDeviceId: number; secondDeviceId: number; lastSeen: number }>;
+      expect(rows.map((r) => [r.firstDeviceId, r.secondDeviceId, r.lastSeen])).toEqual([
+        [1, 2, 1_704_067_301_000], [1, 3, 1_704_067_303_000], [3, 4, 1_704_067_203_000],
+      ]);
+    } finally {
+      db.close();
+    }
   });
 });

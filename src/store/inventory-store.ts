@@ -58,7 +58,9 @@ export class InventoryStore {
         this.written.set(memo, fresh);
         devices++;
       }
-      for (const c of inv.connections) {
+      // with a change list, unchanged connections are not even serialized (the flush stays
+      // proportional to the traffic since the last one, not to the whole inventory)
+      for (const c of inv.changedConnections ?? inv.connections) {
         const lo = Math.min(c.firstDeviceId, c.secondDeviceId), hi = Math.max(c.firstDeviceId, c.secondDeviceId);
         const memo = `c${lo} ${hi}`;
         const fresh = JSON.stringify(c);

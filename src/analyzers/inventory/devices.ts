@@ -11,7 +11,7 @@
 // their device was first seen, so one capture gives the same ids on every replay.
 import { ipv4IsLocalRange, ipv4NeverDevice, ipv4Number, ipv6IsLocalRange, ipv6NeverDevice, macIsGroup } from './addresses.js';
 import { type Behaviour, isEngineeringStation, isScanner, nameOf, osOf, typeOf, vendorOf } from './classify.js';
-import type { InventoryObserver } from './observer.js';
+import type { InventoryObserver, PairObservation } from './observer.js';
 import { displayName, protocolId } from './protocol-names.js';
 import type { Fact, IpSubject, MacSubject, ModuleFact, ProtocolUse } from './subjects.js';
 
@@ -57,11 +57,18 @@ export interface DeviceRecord {
 export interface Inventory {
   devices: DeviceRecord[];
   connections: SensorConnection[];
+  /** when set, only these connections changed since the last write (the rest need no comparing) */
+  changedConnections?: Set<SensorConnection>;
+  /** the observations behind the changed connections: marked clean once they are written */
+  written?: () => void;
 }
 
 export interface MaterializeOptions {
   /** device key -> id, from earlier runs; new keys are added to it */
   ids: Map<string, number>;
+  /** each IP's device id at the previous materialization (kept up to date here): a pair whose IPs
+   *  changed device is rebuilt even when its traffic did not change */
+  ipIds?: Map<string, number | null>;
   vendorOfMac: (mac: string) => string | null;
 }
 
@@ -126,7 +133,8 @@ export function materialize(obs: InventoryObserver, opts: MaterializeOptions): I
     const k = ipKey.get(ip);
     return k === undefined ? null : opts.ids.get(k)!;
   };
-  return { devices: devices.sort((a, b) => a.device.id - b.device.id), connections: buildConnections(obs, idOfIp) };
+  const conns = buildConnections(obs, idOfIp, opts.ipIds);
+  return { devices: devices.sort((a, b) => a.device.id - b.device.id), ...conns };
 }
 
 function nextId(ids: Map<string, number>): number {
@@ -223,18 +231,29 @@ function firmwareList(modules: ModuleFact[], facts: Fact[], address: string): Se
   }));
 }
 
-function buildConnections(obs: InventoryObserver, idOfIp: (ip: string) => number | null): SensorConnection[] {
-  const byPair = new Map<string, SensorConnection & { first: number }>();
+function buildConnections(obs: InventoryObserver, idOfIp: (ip: string) => number | null, ipIds?: Map<string, number | null>): Pick<Inventory, 'connections' | 'changedConnections' | 'written'> {
+  const byPair = new Map<string, SensorConnection>();
+  const changed = new Set<SensorConnection>();
+  const dirty: PairObservation[] = [];
   const pairs = [...obs.pairs.values()].sort((a, b) => a.discovered - b.discovered);
+  const moved = (ip: string, id: number | null) => {
+    if (!ipIds) return true;
+    const before = ipIds.get(ip);
+    ipIds.set(ip, id);
+    return before !== id;
+  };
   for (const p of pairs) {
     const a = idOfIp(p.client), b = idOfIp(p.server);
+    const movedA = moved(p.client, a), movedB = moved(p.server, b);
+    if (p.dirty) dirty.push(p);
     if (a === null || b === null || a === b) continue;
     const key = a < b ? `${a} ${b}` : `${b} ${a}`;
     let c = byPair.get(key);
     if (!c) {
-      c = { firstDeviceId: a, secondDeviceId: b, lastSeen: 0, discovered: Infinity, ports: [], protocols: [], first: p.discovered };
+      c = { firstDeviceId: a, secondDeviceId: b, lastSeen: 0, discovered: Infinity, ports: [], protocols: [] };
       byPair.set(key, c);
     }
+    if (p.dirty || movedA || movedB) changed.add(c);
     c.discovered = Math.min(c.discovered, Math.floor(p.discovered / 1000));
     c.lastSeen = Math.max(c.lastSeen, Math.floor(p.lastSeen / 1000));
     for (const port of p.ports) if (!c.ports.includes(port)) c.ports.push(port);
@@ -244,5 +263,9 @@ function buildConnections(obs: InventoryObserver, idOfIp: (ip: string) => number
       for (const cmd of cmds) if (!e.commands.includes(cmd)) e.commands.push(cmd);
     }
   }
-  return [...byPair.values()].map(({ first: _f, ...c }) => ({ ...c, ports: c.ports.sort((x, y) => x - y) }));
+  for (const c of byPair.values()) c.ports.sort((x, y) => x - y);
+  return {
+    connections: [...byPair.values()],
+    ...(ipIds ? { changedConnections: changed, written: () => { for (const p of dirty) p.dirty = false; } } : {}),
+  };
 }

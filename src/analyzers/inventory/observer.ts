@@ -20,6 +20,9 @@ export interface PairObservation {
   ports: Set<number>;
   /** protocol (wire name) -> command names seen */
   protocols: Map<string, Set<string>>;
+  /** changed since the last write: only changed connections are serialized and compared (flushes
+   *  stay proportional to the traffic, not to the size of the inventory) */
+  dirty: boolean;
 }
 
 /**
@@ -63,7 +66,10 @@ export class InventoryObserver implements Analyzer {
       const st = this.state(flow);
       const src = dir === 0 ? st.client : st.server;
       // activity, kept current so a flush mid-flow serves fresh lastSeen times
-      if (ts > st.pair.lastSeen) st.pair.lastSeen = ts;
+      if (ts > st.pair.lastSeen) {
+        st.pair.lastSeen = ts;
+        st.pair.dirty = true;
+      }
       if (ts > src.last) src.last = ts;
       // address facts once per flow and direction: the first packet says all a later one would
       const bit = dir === 0 ? 1 : 2;
@@ -85,7 +91,10 @@ export class InventoryObserver implements Analyzer {
       const client = this.ip(f.clientIp, f.firstTs), server = this.ip(f.serverIp, f.firstTs);
       const pair = this.pair(f, client, server);
       if (f.proto === 6 || f.proto === 17) {
-        if (pair.ports.size < MAX_SET) pair.ports.add(f.serverPort);
+        if (pair.ports.size < MAX_SET && !pair.ports.has(f.serverPort)) {
+          pair.ports.add(f.serverPort);
+          pair.dirty = true;
+        }
         if (client.peers.size < MAX_SET) client.peers.add(server.ip);
         if (client.ports.size < MAX_SET) client.ports.add(f.serverPort);
       }
@@ -99,7 +108,10 @@ export class InventoryObserver implements Analyzer {
     // ICMP has no dissector: the flow itself says the protocol
     if (f.proto !== 1 && f.proto !== 58) return;
     const st = this.state(f);
-    if (!st.pair.protocols.has('icmp')) st.pair.protocols.set('icmp', new Set());
+    if (!st.pair.protocols.has('icmp')) {
+      st.pair.protocols.set('icmp', new Set());
+      st.pair.dirty = true;
+    }
     st.client.use('icmp').client = true;
     st.server.use('icmp').server = true;
   }
@@ -262,7 +274,7 @@ export class InventoryObserver implements Analyzer {
     const key = client.ip < server.ip ? `${client.ip} ${server.ip}` : `${server.ip} ${client.ip}`;
     let p = this.pairs.get(key);
     if (!p) {
-      p = { client: client.ip, server: server.ip, discovered: f.firstTs, lastSeen: f.lastTs, ports: new Set(), protocols: new Map() };
+      p = { client: client.ip, server: server.ip, discovered: f.firstTs, lastSeen: f.lastTs, ports: new Set(), protocols: new Map(), dirty: true };
       this.pairs.set(key, p);
     }
     return p;
@@ -270,7 +282,10 @@ export class InventoryObserver implements Analyzer {
 
   private pairProtocol(st: FlowState, proto: string): void {
     const w = wireName(proto);
-    if (!st.pair.protocols.has(w)) st.pair.protocols.set(w, new Set());
+    if (!st.pair.protocols.has(w)) {
+      st.pair.protocols.set(w, new Set());
+      st.pair.dirty = true;
+    }
   }
 
   private command(st: FlowState, proto: string, name: string): void {
@@ -281,6 +296,9 @@ export class InventoryObserver implements Analyzer {
       if (cmds === null) st.pair.protocols.set(w, (cmds = new Set()));
       if (st.proto === proto) st.commands = cmds;
     }
-    if (cmds.size < MAX_COMMANDS) cmds.add(name);
+    if (cmds.size < MAX_COMMANDS && !cmds.has(name)) {
+      cmds.add(name);
+      st.pair.dirty = true;
+    }
   }
 }

@@ -34,17 +34,18 @@ function connectionFilter(req: Request): ConnectionFilter {
 export function deviceRoutes(store: InventoryStore, anyRole: RequestHandler): Router {
   const r = Router();
   r.use('/api/v1/devices', anyRole);
-  const cache = new Map<string, { version: number; body: string }>();
-  const cached = (key: string, build: () => string): string => {
+  // bodies are kept encoded: a 40 MB connections dump is then sent, not re-encoded, per request
+  const cache = new Map<string, { version: number; body: Buffer }>();
+  const cached = (key: string, build: () => string): Buffer => {
     const version = store.version();
     const hit = cache.get(key);
     if (hit && hit.version === version) return hit.body;
-    const body = build();
+    const body = Buffer.from(build());
     if (cache.size > 64) cache.clear(); // filters with times make many keys; keep the memory bounded
     cache.set(key, { version, body });
     return body;
   };
-  const send = (res: Parameters<RequestHandler>[1], body: string) => res.type('application/json').send(body);
+  const send = (res: Parameters<RequestHandler>[1], body: Buffer) => res.type('application/json').send(body);
 
   r.get('/api/v1/devices', (req, res) => {
     const v = param(req, 'authorized');
