@@ -86,15 +86,28 @@ function localRange(ip: string): boolean {
 }
 
 export function materialize(obs: InventoryObserver, opts: MaterializeOptions): Inventory {
-  const gateway = (m: MacSubject | undefined) => m !== undefined && m.ips.filter((ip) => !m.arpIps.has(ip)).length >= GATEWAY_MIN_IPS;
+  // Only IPv4 addresses count: one host has several IPv6 addresses by design (link-local, SLAAC,
+  // privacy), and an address that can never be a device (0.0.0.0 of a DHCP client) proves nothing.
+  const gatewayMacs = new Map<string, boolean>();
+  const gateway = (mac: string): boolean => {
+    let g = gatewayMacs.get(mac);
+    if (g === undefined) {
+      const m = obs.macs.get(mac);
+      g = m !== undefined && m.ips.filter((ip) => !m.arpIps.has(ip) && ipv4Number(ip) !== null && !neverDevice(ip)).length >= GATEWAY_MIN_IPS;
+      gatewayMacs.set(mac, g);
+    }
+    return g;
+  };
 
   /** The device key of an IP, or null when it is not a device. */
   const keyOfIp = (s: IpSubject): string | null => {
     if (neverDevice(s.ip) || (!s.sent && s.arpMac === null)) return null;
-    const mac = s.arpMac ?? s.macs[0] ?? null;
-    if (mac === null) return localRange(s.ip) && !obs.groupDestinations.has(s.ip) ? s.key : null;
-    const m = obs.macs.get(mac);
-    if (!gateway(m) || s.arpMac === mac) return `mac:${mac}`;
+    // The MAC its packets come from, unless a router's: a host answering ARP for someone else's
+    // address (a spoofer, a proxy) does not take the address from the host that sends with it.
+    const sender = s.macs.find((m) => !gateway(m));
+    if (sender !== undefined) return `mac:${sender}`;
+    if (s.arpMac !== null && (!gateway(s.arpMac) || s.macs.length === 0 || s.macs.includes(s.arpMac))) return `mac:${s.arpMac}`;
+    if (s.macs.length === 0) return localRange(s.ip) && !obs.groupDestinations.has(s.ip) ? s.key : null;
     return localRange(s.ip) ? s.key : null;
   };
 

@@ -82,7 +82,8 @@ export class InventoryObserver implements Analyzer {
       return;
     }
     if (pkt.arpOff >= 0) this.arp(pkt);
-    else if (pkt.srcMacOff >= 0 && pkt.appIndex >= 0) this.mac(macToString(pkt.frameBuf, pkt.srcMacOff), ts);
+    // any other frame without a flow (LLDP, STP, PTP, PROFINET, ...): its sender is on this link
+    else if (pkt.srcMacOff >= 0 && pkt.ipVersion === 0 && (pkt.frameBuf[pkt.srcMacOff]! & 1) === 0) this.mac(macToString(pkt.frameBuf, pkt.srcMacOff), ts);
   }
 
   private state(f: Flow): FlowState {
@@ -225,7 +226,8 @@ export class InventoryObserver implements Analyzer {
     const src = a.srcMac as string | undefined;
     if (!src || macIsGroup(src)) return;
     const m = this.mac(src, ts);
-    const use = m.use(a.proto);
+    // cyclic PROFINET RT data is its own protocol on the sensor ("Profinet Real-Time"), not DCP
+    const use = m.use(a.kind === 'rt_frame' ? 'pnrt' : a.proto);
     if (a.role === 'request') use.client = true; else use.server = true;
     if (a.identity) this.identity(a.identity, a.proto, ts, m);
     // PROFINET DCP answers carry the station's IP parameters: as good as ARP for the binding
@@ -254,11 +256,16 @@ export class InventoryObserver implements Analyzer {
   private dhcp(a: AppPdu, ts: number): void {
     const mac = a.clientMac as string | undefined;
     if (!mac || macIsGroup(mac)) return;
-    this.mac(mac, ts).use('dhcp').client = true;
-    if (a.kind === 'ACK' && typeof a.yiaddr === 'string' && a.yiaddr !== '0.0.0.0') {
+    const m = this.mac(mac, ts);
+    m.use('dhcp').client = true;
+    // a server's answer (ACK, or a BOOTP reply) gives the client its address, and maybe its name
+    // (option 12 set by the server: the only name some PLCs ever get)
+    const reply = a.kind === 'ACK' || (a.kind === 'BOOTP' && a.bootpOp === 2);
+    if (reply && typeof a.yiaddr === 'string' && a.yiaddr !== '0.0.0.0') {
       this.bind(mac, a.yiaddr, ts);
       this.ip(a.yiaddr, ts).dynamic = true;
     }
+    if ((reply || a.kind === 'OFFER') && typeof a.hostname === 'string') m.fact('name', a.hostname, 'dhcp', ts);
   }
 
   private bind(mac: string, ip: string, ts: number): void {
@@ -267,7 +274,6 @@ export class InventoryObserver implements Analyzer {
     if (m.arpIps.size < MAX_SET) m.arpIps.add(ip);
     s.arpMac ??= mac;
     if (!m.ips.includes(ip) && m.ips.length < MAX_SET) m.ips.push(ip);
-    if (!s.macs.includes(mac) && s.macs.length < 8) s.macs.push(mac);
   }
 
   private pair(f: Flow, client: IpSubject, server: IpSubject): PairObservation {

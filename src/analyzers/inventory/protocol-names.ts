@@ -28,7 +28,7 @@ const IDS = new Map<string, number>([
 const DISPLAY: Readonly<Record<string, string>> = {
   modbus: 'MODBUS', dnp3: 'DNP3', dnp3udp: 'DNP3', s7comm: 'Siemens S7', s7commplus: 'Siemens S7 Plus', enip: 'EtherNet/IP',
   enipudp: 'EtherNet/IP', cip: 'EtherNet/IP', bacnet: 'BACNet', iec104: 'IEC-60870', opcua: 'OPC UA', pndcp: 'Profinet DCP',
-  goose: 'GOOSE', mms: 'MMS', mqtt: 'MQTT', dhcp: 'DHCP', dns: 'DNS', mdns: 'MDNS', llmnr: 'LLMNR', nbns: 'Netbios Name Service',
+  goose: 'GOOSE', pnrt: 'Profinet Real-Time', mms: 'MMS', mqtt: 'MQTT', dhcp: 'DHCP', dns: 'DNS', mdns: 'MDNS', llmnr: 'LLMNR', nbns: 'Netbios Name Service',
   lldp: 'LLDP', cdp: 'CDP', snmp: 'SNMP', http: 'HTTP', tls: 'TLS', ssh: 'SSH', ftp: 'FTP', telnet: 'Telnet', arp: 'ARP',
   icmp: 'ICMP', icmpv6: 'ICMP',
 };

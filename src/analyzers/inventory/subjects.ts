@@ -94,9 +94,9 @@ export class Subject {
 }
 
 export class IpSubject extends Subject {
-  /** source MACs this IP was seen sending from, first first */
+  /** source MACs this IP's packets came from, first first (not ARP/DHCP/DCP bindings: see arpMac) */
   readonly macs: string[] = [];
-  /** MAC an ARP packet bound this IP to (the strongest evidence of locality) */
+  /** MAC an ARP, DHCP or DCP packet first bound this IP to */
   arpMac: string | null = null;
   /** an address handed out by DHCP */
   dynamic = false;
