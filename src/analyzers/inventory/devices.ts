@@ -231,8 +231,27 @@ function firmwareList(modules: ModuleFact[], facts: Fact[], address: string): Se
     const base = merged.find((x) => x.proto === m.proto && (x.explicitModel || x.model === m.model) && x.rack === m.rack && x.slot === m.slot);
     if (base) fill(base, m); else merged.push({ ...m });
   }
+  // One module stated twice (EtherNet/IP ListIdentity and the CIP Identity object; a reply without
+  // its slot): the same serial number is the same module.
+  const modulesOut: ModuleFact[] = [];
+  for (const m of merged) {
+    const same = m.serial !== undefined ? modulesOut.find((x) => x.serial === m.serial) : undefined;
+    if (same) {
+      same.model ??= m.model;
+      same.rack ??= m.rack;
+      same.slot ??= m.slot;
+      fill(same, m);
+    } else modulesOut.push(m);
+  }
+  // a bare firmware version beside a module with a model of the same protocol belongs to that module
+  const kept: ModuleFact[] = [];
+  for (const m of modulesOut) {
+    const owner = m.model === undefined && m.serial === undefined ? modulesOut.find((x) => x.proto === m.proto && x.model !== undefined) : undefined;
+    if (owner) owner.firmwareVersion ??= m.firmwareVersion;
+    else kept.push(m);
+  }
   const fact = (field: string, proto: string) => facts.find((f) => f.field === field && f.proto === proto)?.value;
-  return merged.filter((m) => m.model !== undefined || m.firmwareVersion !== undefined || m.serial !== undefined).map((m) => ({
+  return kept.filter((m) => m.model !== undefined || m.firmwareVersion !== undefined || m.serial !== undefined).map((m) => ({
     slot: m.slot !== undefined ? String(m.slot) : fact('slot', m.proto) ?? NA,
     additionalData: m.productName ?? NA,
     moduleAddress: m.moduleAddress ?? NA,
