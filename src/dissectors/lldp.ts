@@ -46,6 +46,25 @@ function idValue(subtype: number, v: Buffer, macSubtype: number, netSubtype: num
   return idText(v);
 }
 
+/** A Siemens order number (MLFB), e.g. "6GK5 212-2BB00-2AA3", as SCALANCE and S7 descriptions carry it. */
+const ORDER_NUMBER = /\b\d[A-Z]{2}\d ?\d{3}-\d[A-Z]{2}\d{2}-\d[A-Z]{2}\d\b/;
+/** "FW: V4.02", "Firmware V2.1", "Version 12.2(44)SE" */
+const VERSION = /\b(?:FW|Firmware|Version)[:\s]\s*(V?\d[\w.()-]*)/i;
+
+/**
+ * The system description (§8.5.6) is free text: kept whole as `description` (OS and vendor rules read
+ * it), with a model only where it states an order number and a version where it names one. The text
+ * itself is not a model ("Cisco IOS Software, C3560 Software ...").
+ */
+function describedBy(text: string): Pick<Identity, 'model' | 'firmwareVersion'> & { description: string } {
+  const out: Pick<Identity, 'model' | 'firmwareVersion'> & { description: string } = { description: text.split(/\r?\n|\\n/)[0]!.trim() };
+  const model = ORDER_NUMBER.exec(text);
+  if (model) out.model = model[0];
+  const version = VERSION.exec(text);
+  if (version) out.firmwareVersion = version[1]!;
+  return out;
+}
+
 export interface LldpManagementAddress {
   family: number;
   address: string;
@@ -134,9 +153,9 @@ export const lldp: DatagramDissector = {
       pdu.managementAddress = (mgmt.find((m) => m.family === 1) ?? mgmt[0]!).address;
     }
     if (orgSpecific) pdu.orgSpecificTlvs = orgSpecific;
-    const identity: Identity = {};
+    const identity: Identity & { description?: string } = {};
     if (pdu.systemName) identity.name = pdu.systemName as string;
-    if (pdu.systemDescription) identity.model = (pdu.systemDescription as string).split(/\r?\n|\\n/)[0]!.trim();
+    if (pdu.systemDescription) Object.assign(identity, describedBy(pdu.systemDescription as string));
     const caps = pdu.capabilities as { enabledNames: string[]; names: string[] } | undefined;
     if (caps) {
       const names = caps.enabledNames.length ? caps.enabledNames : caps.names;

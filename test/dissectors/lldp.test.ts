@@ -47,7 +47,8 @@ describe('LLDP: real LLDPDUs', () => {
       systemName: 'S2.cisco.com', portDescription: 'GigabitEthernet0/13',
       capabilities: { system: 0x14, enabled: 0x04, names: ['bridge', 'router'], enabledNames: ['bridge'] },
       orgSpecificTlvs: 2,
-      identity: { name: 'S2.cisco.com', model: 'Cisco IOS Software, C3560 Software (C3560-ADVIPSERVICESK9-M), Version 12.2(44)SE, RELEASE SOFTWARE (fc1)', deviceType: 'bridge' },
+      // the description is not a model; CDP from the same switch names it (WS-C3560G-24PS)
+      identity: { name: 'S2.cisco.com', description: 'Cisco IOS Software, C3560 Software (C3560-ADVIPSERVICESK9-M), Version 12.2(44)SE, RELEASE SOFTWARE (fc1)', firmwareVersion: '12.2(44)SE', deviceType: 'bridge' },
     });
     expect(p.systemDescription).toMatch(/^Cisco IOS Software.*\nCopyright.*\nCompiled Sat 05-Jan-08 00:15 by weiliu$/s);
     expect(p.managementAddress).toBeUndefined();
@@ -62,7 +63,8 @@ describe('LLDP: real LLDPDUs', () => {
       managementAddress: '141.81.0.190',
       managementAddresses: [{ family: 1, address: '141.81.0.190', interfaceSubtype: 2, interfaceNumber: 1 }],
       capabilities: { system: 0x80, names: ['station only'] },
-      identity: { name: 'Switch1', model: 'Siemens, SIMATIC NET, SCALANCE X212-2, 6GK5 212-2BB00-2AA3, HW: 7, FW: V4.02' },
+      // the order number and firmware version stated in the description
+      identity: { name: 'Switch1', model: '6GK5 212-2BB00-2AA3', firmwareVersion: 'V4.02', description: 'Siemens, SIMATIC NET, SCALANCE X212-2, 6GK5 212-2BB00-2AA3, HW: 7, FW: V4.02' },
     });
   });
 });
@@ -156,7 +158,7 @@ describe('lldp generated captures through the pipeline (test/pcapgen/l2.ts)', ()
     expect(new Set(pdus.map((p) => `${p.srcMac} ${p.chassisId} ${p.portId}`))).toEqual(new Set([
       '02:00:00:11:d0:01 cell-sw-1 port-001', '02:00:00:11:d0:01 cell-sw-1 port-002', '02:00:00:11:d0:02 02:00:00:11:d0:02 Gi1/0/24',
     ]));
-    expect(pdus[0]).toMatchObject({ systemName: 'cell-sw-1', managementAddress: '192.168.0.2', identity: { name: 'cell-sw-1', model: 'Managed IE switch 8TX, FW V2.1', deviceType: 'bridge' }, orgSpecificTlvs: 1 });
+    expect(pdus[0]).toMatchObject({ systemName: 'cell-sw-1', managementAddress: '192.168.0.2', identity: { name: 'cell-sw-1', description: 'Managed IE switch 8TX, FW V2.1', firmwareVersion: 'V2.1', deviceType: 'bridge' }, orgSpecificTlvs: 1 });
     expect(pdus[9]).toMatchObject({ srcMac: '02:00:00:11:d0:02', ttl: 0, capabilities: { names: ['bridge', 'router'] } });
   });
 
