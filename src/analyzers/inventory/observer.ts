@@ -9,21 +9,10 @@ import type { Flow } from '../../flows/flow.js';
 import type { Analyzer } from '../analyzer.js';
 import { ipv4Text, macIsGroup } from './addresses.js';
 import { wireName } from './protocol-names.js';
-import { identityFacts, IpSubject, MacSubject, MAX_SET, type ProtocolUse } from './subjects.js';
+import { identityFacts, IpSubject, MacSubject, MAX_SET, type PairObservation, type ProtocolUse } from './subjects.js';
 
-/** One address pair's traffic, client first as first seen. */
-export interface PairObservation {
-  client: string;
-  server: string;
-  discovered: number;
-  lastSeen: number;
-  ports: Set<number>;
-  /** protocol (wire name) -> command names seen */
-  protocols: Map<string, Set<string>>;
-  /** changed since the last write: only changed connections are serialized and compared (flushes
-   *  stay proportional to the traffic, not to the size of the inventory) */
-  dirty: boolean;
-}
+export type { PairObservation } from './subjects.js';
+
 
 /**
  * What the observer keeps on each flow (in flow.notes.inventory), so the per-packet and per-PDU work
@@ -54,6 +43,8 @@ export class InventoryObserver implements Analyzer {
   readonly ips = new Map<string, IpSubject>();
   readonly macs = new Map<string, MacSubject>();
   readonly pairs = new Map<string, PairObservation>();
+  /** IPv4 subjects by address number (the same objects as in `ips`) */
+  private readonly ip4 = new Map<number, IpSubject>();
   /** IPs seen as a destination of group (broadcast/multicast) MAC frames: subnet broadcasts */
   readonly groupDestinations = new Set<string>();
   /** latest capture time seen, µs (the sensor clock in replay) */
@@ -89,7 +80,7 @@ export class InventoryObserver implements Analyzer {
   private state(f: Flow): FlowState {
     let st = f.notes.inventory as FlowState | undefined;
     if (st === undefined) {
-      const client = this.ip(f.clientIp, f.firstTs), server = this.ip(f.serverIp, f.firstTs);
+      const client = this.flowIp(f, 0), server = this.flowIp(f, 1);
       const pair = this.pair(f, client, server);
       if (f.proto === 6 || f.proto === 17) {
         if (pair.ports.size < MAX_SET && !pair.ports.has(f.serverPort)) {
@@ -276,12 +267,23 @@ export class InventoryObserver implements Analyzer {
     if (!m.ips.includes(ip) && m.ips.length < MAX_SET) m.ips.push(ip);
   }
 
+  /** The subject of a flow's client (0) or server (1) address; IPv4 by number, without making text. */
+  private flowIp(f: Flow, side: 0 | 1): IpSubject {
+    if (f.ipVersion !== 4) return this.ip(side === 0 ? f.clientIp : f.serverIp, f.firstTs);
+    const n = side === 0 ? f.clientIp4 : f.serverIp4;
+    let s = this.ip4.get(n);
+    if (s === undefined) this.ip4.set(n, (s = this.ip(ipv4Text(n), f.firstTs)));
+    else s.seen(f.firstTs);
+    return s;
+  }
+
   private pair(f: Flow, client: IpSubject, server: IpSubject): PairObservation {
-    const key = client.ip < server.ip ? `${client.ip} ${server.ip}` : `${server.ip} ${client.ip}`;
-    let p = this.pairs.get(key);
+    // looked up by subject (object identity), not by an address-pair string: once per flow
+    let p = client.pairs.get(server) ?? server.pairs.get(client);
     if (!p) {
       p = { client: client.ip, server: server.ip, discovered: f.firstTs, lastSeen: f.lastTs, ports: new Set(), protocols: new Map(), dirty: true };
-      this.pairs.set(key, p);
+      client.pairs.set(server, p);
+      this.pairs.set(client.ip < server.ip ? `${client.ip} ${server.ip}` : `${server.ip} ${client.ip}`, p);
     }
     return p;
   }

@@ -33,6 +33,20 @@ export interface ModuleFact {
   hardwareVersion?: string;
 }
 
+/** One address pair's traffic, client first as first seen. */
+export interface PairObservation {
+  client: string;
+  server: string;
+  discovered: number;
+  lastSeen: number;
+  ports: Set<number>;
+  /** protocol (wire name) -> command names seen */
+  protocols: Map<string, Set<string>>;
+  /** changed since the last write: only changed connections are serialized and compared (flushes
+   *  stay proportional to the traffic, not to the size of the inventory) */
+  dirty: boolean;
+}
+
 export interface ProtocolUse {
   server: boolean;
   client: boolean;
@@ -104,6 +118,8 @@ export class IpSubject extends Subject {
   sent = false;
   /** the MAC (as a 48-bit number) it was last coupled to: skips repeats cheaply */
   lastMac = -1;
+  /** traffic with each peer, kept on the pair's first client (the observer's index, see pair()) */
+  readonly pairs = new Map<IpSubject, PairObservation>();
   /** distinct destination addresses and ports it opened flows to (scans) */
   readonly peers = new Set<string>();
   readonly ports = new Set<number>();
