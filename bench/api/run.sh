@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # API latency benchmark (issue 5): otsensor's /api/v1/devices and /api/v1/devices/connections with a
-# 10,000-device, 200,000-connection inventory under 16 concurrent clients (autocannon, a separate
-# process), side by side with nginx serving the same connections bytes as a static file, then
+# 10,000-device, 200,000-connection inventory under 16 concurrent clients (wrk, or autocannon when
+# wrk is not installed; a separate process), side by side with nginx serving the same connections bytes as a static file, then
 # /api/v1/devices again while an ingest-like flush writes every 2 s.
 #
 # Usage: bench/api/run.sh [--runs N] [--duration S] [--clients C] [--writer-duration S]
 #   --runs N             interleaved rounds of the load runs (default 3)
 #   --duration S         seconds per load run (default 10)
-#   --clients C          concurrent connections of autocannon (default 16)
+#   --clients C          concurrent connections of the load tool (default 16)
+#   --tool wrk|autocannon  the load tool (default: wrk if installed, else autocannon)
 #   --writer-duration S  seconds of each flush phase (default 20, i.e. 10 flushes)
 #   --devices N --connections N   inventory size (default 10000 and 200000; targets are for those)
 #
 # Prints a Markdown report with the targets PASS/FAIL and writes every raw number to
 # bench/out/api-<timestamp>.json (and the printed report to api-<timestamp>.md). Installs nothing: it
-# says what is missing (autocannon: `npm install`; nginx: `apt-get install -y nginx`, optional).
+# says what is missing (wrk: `apt-get install -y wrk`, else autocannon: `npm install`; nginx:
+# `apt-get install -y nginx`, optional). Use wrk where it can be had: on 2 cores autocannon (Node)
+# tops out near 400 MB/s and becomes the limit for 4 MB bodies (see README).
 # Exit status: 0 when everything ran and every response was right (even if a target is missed: this is
 # a measurement, not a test), 1 otherwise.
 set -euo pipefail
@@ -21,13 +24,14 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$REPO"
 
-usage() { sed -n '7,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '7,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { echo "run.sh: $*" >&2; exit 1; }
 say() { echo "$*" >&2; }   # progress goes to stderr; stdout carries only the report
 
-RUNS=3 DURATION=10 CLIENTS=16 WRITER_DURATION=20 DEVICES=10000 CONNECTIONS=200000 SEED=5
+RUNS=3 DURATION=10 CLIENTS=16 WRITER_DURATION=20 DEVICES=10000 CONNECTIONS=200000 SEED=5 TOOL=
 while [ $# -gt 0 ]; do
   case $1 in
+    --tool) [ $# -ge 2 ] && [[ $2 =~ ^(wrk|autocannon)$ ]] || die "--tool takes wrk or autocannon"; TOOL=$2; shift 2 ;;
     --runs|--duration|--clients|--writer-duration|--devices|--connections)
       [ $# -ge 2 ] || die "$1 needs a number"
       [[ $2 =~ ^[1-9][0-9]*$ ]] || die "$1 takes a whole number of at least 1, not '$2'"
@@ -45,7 +49,9 @@ done
 [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is missing: apt-get install -y time"
 for t in node curl sha256sum; do command -v "$t" > /dev/null || die "$t is missing"; done
 AUTOCANNON=node_modules/.bin/autocannon
-[ -x "$AUTOCANNON" ] || die "autocannon is missing: it is a devDependency, run 'npm install' (or 'npm install --save-dev autocannon')"
+if [ -z "$TOOL" ]; then if command -v wrk > /dev/null; then TOOL=wrk; else TOOL=autocannon; say "wrk: not installed, using autocannon (apt-get install -y wrk for a load tool that is not the limit)"; fi; fi
+if [ "$TOOL" = wrk ]; then command -v wrk > /dev/null || die "wrk is missing: apt-get install -y wrk"
+else [ -x "$AUTOCANNON" ] || die "autocannon is missing: it is a devDependency, run 'npm install' (or 'npm install --save-dev autocannon')"; fi
 HAVE_NGINX=no
 if command -v nginx > /dev/null; then HAVE_NGINX=yes; else
   say "nginx: not installed; the comparison with a static file is skipped. Install it with: apt-get install -y nginx"
@@ -117,7 +123,9 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
   printf 'os\t%s\n' "$( (. /etc/os-release && echo "$PRETTY_NAME") 2> /dev/null || uname -s)"
   printf 'kernel\t%s\n' "$(uname -r)"
   printf 'node_version\t%s\n' "$(node --version)"
-  printf 'autocannon_version\t%s\n' "$(node -p "require('./node_modules/autocannon/package.json').version")"
+  printf 'autocannon_version\t%s\n' "$(node -p "require('./node_modules/autocannon/package.json').version" 2>/dev/null || echo none)"
+  printf 'load_tool\t%s\n' "$TOOL"
+  printf 'wrk_version\t%s\n' "$(wrk --version 2>&1 | head -1 || echo none)"
   printf 'better_sqlite3_version\t%s\n' "$(node -p "require('./node_modules/better-sqlite3/package.json').version")"
   printf 'sqlite_version\t%s\n' "$(node -e "const D=require('better-sqlite3');console.log(new D(':memory:').prepare('select sqlite_version()').pluck().get())")"
   printf 'nginx_version\t%s\n' "$([ $HAVE_NGINX = yes ] && nginx -v 2>&1 | sed 's|^nginx version: nginx/||' || echo 'not installed')"
@@ -265,13 +273,22 @@ measure() {
   mkdir -p "$dir"
   pids=$(target_pids "$id")
   # A full dump takes seconds under 16 clients: a 60 s timeout, so slowness is measured, not cut off.
-  local argv=("$AUTOCANNON" -c "$CLIENTS" -d "$secs" -t 60 -j -H "$AUTH" "$(target_url "$id")")
+  local argv
+  if [ "$TOOL" = wrk ]; then
+    argv=(wrk -t 2 -c "$CLIENTS" -d "${secs}s" --timeout 60s -s bench/api/wrk-json.lua -H "$AUTH" "$(target_url "$id")")
+  else
+    argv=("$AUTOCANNON" -c "$CLIENTS" -d "$secs" -t 60 -j -H "$AUTH" "$(target_url "$id")")
+  fi
   printf '%s\0' "${argv[@]/"$TOKEN"/<token>}" > "$dir/argv"   # the token stays out of the report
   head -n1 /proc/stat > "$dir/stat_before"
   cpu_ticks $pids > "$dir/server_ticks_before"
   if [ -n "$writer" ]; then cpu_ticks "$writer" > "$dir/writer_ticks_before"; fi
   now_ms > "$dir/start_ms"
-  /usr/bin/time -v -o "$dir/time" "${argv[@]}" > "$dir/out.json" 2> "$dir/stderr" || rc=$?
+  if [ "$TOOL" = wrk ]; then
+    WRK_JSON=$dir/out.json /usr/bin/time -v -o "$dir/time" "${argv[@]}" > "$dir/wrk.txt" 2> "$dir/stderr" || rc=$?
+  else
+    /usr/bin/time -v -o "$dir/time" "${argv[@]}" > "$dir/out.json" 2> "$dir/stderr" || rc=$?
+  fi
   now_ms > "$dir/end_ms"
   cpu_ticks $pids > "$dir/server_ticks_after"
   if [ -n "$writer" ]; then cpu_ticks "$writer" > "$dir/writer_ticks_after"; fi
@@ -286,7 +303,10 @@ measure() {
 TARGETS=(devices connections)
 [ $HAVE_NGINX = yes ] && TARGETS+=("${NGINX_VARIANTS[@]}" nginx1dev)
 say "warm-up: 2 s per target, untimed"
-for t in "${TARGETS[@]}"; do "$AUTOCANNON" -c "$CLIENTS" -d 2 -t 60 -j -H "$AUTH" "$(target_url "$t")" > /dev/null 2>&1 || true; done
+for t in "${TARGETS[@]}"; do
+  if [ "$TOOL" = wrk ]; then wrk -t 2 -c "$CLIENTS" -d 2s --timeout 60s -H "$AUTH" "$(target_url "$t")" > /dev/null 2>&1 || true
+  else "$AUTOCANNON" -c "$CLIENTS" -d 2 -t 60 -j -H "$AUTH" "$(target_url "$t")" > /dev/null 2>&1 || true; fi
+done
 say "measuring $RUNS round(s) of ${TARGETS[*]}, ${DURATION} s each, $CLIENTS clients"
 for run in $(seq 1 "$RUNS"); do
   for t in "${TARGETS[@]}"; do measure "$t" "$run" "$DURATION"; done

@@ -89,7 +89,7 @@ const runs = readdirSync(path.join(work, 'runs')).map((name) => {
     serverSideMs: serverSide(id, startMs, endMs),
     stealCores: +((after.steal - before.steal) / 100 / wall).toFixed(3),
   };
-  if (!r) { problems.push(`${id} run ${run}: autocannon gave no result (exit ${rc})`); return { ...out, result: null }; }
+  if (!r) { problems.push(`${id} run ${run}: the load tool gave no result (exit ${rc})`); return { ...out, result: null }; }
   const ok = r['2xx'];
   if (rc !== 0 || r.errors || r.timeouts || r.non2xx || !ok) {
     problems.push(`${id} run ${run}: exit ${rc}, ${ok} 2xx, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
@@ -99,7 +99,7 @@ const runs = readdirSync(path.join(work, 'runs')).map((name) => {
     seconds: r.duration, requests: ok, requestsPerSecond: +(ok / r.duration).toFixed(2),
     megabytesPerSecond: +(r.throughput.total / r.duration / 1e6).toFixed(1), bytesTotal: r.throughput.total,
     latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, mean: r.latency.mean, min: r.latency.min, count: r.latency.totalCount },
-    errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, autocannon: r,
+    errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, tool: r,
   };
 }).sort((a, b) => a.run - b.run || TARGETS.findIndex((t) => t.id === a.id) - TARGETS.findIndex((t) => t.id === b.id));
 
@@ -154,7 +154,7 @@ L.push(`# API benchmark: otsensor /api/v1/devices and /connections, ${fmt(expect
 L.push('');
 L.push(`${meta.date}, ${meta.nproc} cores (${meta.cpu_model}), ${fmt(meta.mem_total_kib / 1048576, 1)} GiB RAM, ${meta.os}, Linux ${meta.kernel}.`);
 L.push(`Node ${meta.node_version}, otsensor ${meta.otsensor_version} at \`${meta.git_head}\` (dist hash \`${meta.dist_hash_before}\`; ${meta.src_uncommitted_files} uncommitted files in src/, ${meta.src_newer_than_dist} newer than dist/cli.js), better-sqlite3 ${meta.better_sqlite3_version} (SQLite ${meta.sqlite_version}), autocannon ${meta.autocannon_version}, nginx ${meta.nginx_version}.`);
-L.push(`Load: autocannon in its own process, ${meta.clients} connections (keep-alive, one request in flight each), ${meta.duration} s per run, ${meta.runs} interleaved rounds; plain HTTP on 127.0.0.1 for otsensor and nginx alike (no TLS on either). Client, server and writer share the ${meta.nproc} cores.`);
+L.push(`Load: ${meta.load_tool ?? 'autocannon'}${meta.load_tool === 'wrk' ? ` (${meta.wrk_version}, 2 threads)` : ''} in its own process, ${meta.clients} connections (keep-alive, one request in flight each), ${meta.duration} s per run, ${meta.runs} interleaved rounds; plain HTTP on 127.0.0.1 for otsensor and nginx alike (no TLS on either). Client, server and writer share the ${meta.nproc} cores.`);
 L.push(`Inventory: ${fmt(load.stored.devices)} devices and ${fmt(load.stored.connections)} connections written with InventoryStore.update in ${fmt(load.updateSeconds, 1)} s (database ${fmt(load.databaseBytes / 1e6, 1)} MB). Bodies: devices ${fmt(single.devices_cold?.bytes)} bytes, connections ${fmt(single.connections_cold?.bytes)} bytes.`);
 if (!isReference) L.push('', `**Not the issue's size** (10,000 devices, 200,000 connections): the targets below do not apply as stated.`);
 L.push('');
@@ -172,7 +172,7 @@ for (const [k, label] of [['devices_cold', 'devices, first (cold)'], ['devices_w
 L.push('');
 L.push(`## Under load (${meta.clients} concurrent clients; medians of ${meta.runs} runs, max over the runs)`);
 L.push('');
-L.push('| target | p50 ms | p90 ms | p99 ms (worst run) | max ms | in-server p99 / max ms | requests/s | MB/s | server CPU cores | autocannon CPU cores |');
+L.push('| target | p50 ms | p90 ms | p99 ms (worst run) | max ms | in-server p99 / max ms | requests/s | MB/s | server CPU cores | load tool CPU cores |');
 L.push('|---|---|---|---|---|---|---|---|---|---|');
 for (const t of TARGETS) {
   const s = summary[t.id];
@@ -180,7 +180,7 @@ for (const t of TARGETS) {
   L.push(`| ${t.label} | ${fmt(s.p50)} | ${fmt(s.p90)} | ${fmt(s.p99)} (${fmt(s.p99Worst)}) | ${fmt(s.max)} | ${s.serverP99 === null ? '—' : `${fmt(s.serverP99, 1)} / ${fmt(s.serverMax, 1)}`} | ${fmt(s.requestsPerSecond, 1)} | ${fmt(s.megabytesPerSecond)} | ${fmt(s.serverCpuCores, 2)} | ${fmt(s.clientCpuCores, 2)} |`);
 }
 L.push('');
-L.push('Latencies are autocannon\'s (whole milliseconds: its histogram truncates), from sending a request to receiving its last byte. In-server: the `ms` of otsensor\'s own request log (arrival to the last byte handed to the kernel). MB = 10^6 bytes, headers included. CPU: cores busy on average during the run (server: otsensor, or nginx master and workers).');
+L.push('Latencies are the load tool\'s (autocannon\'s are whole milliseconds: its histogram truncates), from sending a request to receiving its last byte. In-server: the `ms` of otsensor\'s own request log (arrival to the last byte handed to the kernel). MB = 10^6 bytes, headers included. CPU: cores busy on average during the run (server: otsensor, or nginx master and workers).');
 const otherMax = Math.max(0, ...Object.values(summary).map((s) => s.otherCpuCoresMax));
 L.push(`Other processes used at most ${fmt(otherMax, 2)} cores during any run${otherMax > 0.2 ? ' — **above 0.2: these numbers are pessimistic**' : ''}.`);
 L.push('');

@@ -166,8 +166,10 @@ export function makeInventory({ devices: nDevices, connections: nConnections, se
  * Mutates `inv` in place and returns the largest lastSeen (the sensor clock to store).
  */
 export function touch(inv, rnd, { devices: nDevices, connections: nConnections, nowMs }) {
+  inv.changedDevices = new Set();
   for (const i of some(rnd, inv.devices.map((_, j) => j), nDevices)) {
     const d = inv.devices[i];
+    inv.changedDevices.add(d);
     // the next unit id after the current one (1..247), so the object always changes
     const p = d.device.protocols[0];
     const next = String(1 + (Number(p.addresses[0] ?? 0) || 0) % 247);

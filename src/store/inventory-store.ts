@@ -43,7 +43,7 @@ export class InventoryStore {
       const putConn = this.db.prepare(`INSERT INTO connections (lo, hi, discovered, last_seen, doc) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (lo, hi) DO UPDATE SET discovered = excluded.discovered, last_seen = excluded.last_seen, doc = excluded.doc`);
       let devices = 0, connections = 0;
-      for (const d of inv.devices) {
+      for (const d of inv.changedDevices ?? inv.devices) {
         const memo = `d${d.device.id}`;
         const fresh = JSON.stringify(d.device);
         if (this.written.get(memo) === fresh) continue;

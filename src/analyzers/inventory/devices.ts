@@ -13,7 +13,7 @@ import { ipv4IsLocalRange, ipv4NeverDevice, ipv4Number, ipv6IsLocalRange, ipv6Ne
 import { type Behaviour, isEngineeringStation, isScanner, nameOf, osOf, typeOf, vendorOf } from './classify.js';
 import type { InventoryObserver, PairObservation } from './observer.js';
 import { displayName, protocolId } from './protocol-names.js';
-import type { Fact, IpSubject, MacSubject, ModuleFact, ProtocolUse } from './subjects.js';
+import { type Fact, IpSubject as IpSubjectClass, type IpSubject, type MacSubject, type ModuleFact, type ProtocolUse } from './subjects.js';
 
 export interface SensorFirmware {
   slot: string; additionalData: string; moduleAddress: string; rack: string; address: string;
@@ -59,6 +59,8 @@ export interface Inventory {
   connections: SensorConnection[];
   /** when set, only these connections changed since the last write (the rest need no comparing) */
   changedConnections?: Set<SensorConnection>;
+  /** when set, only these devices were rebuilt since the last write */
+  changedDevices?: Set<DeviceRecord>;
   /** the observations behind the changed connections: marked clean once they are written */
   written?: () => void;
 }
@@ -69,6 +71,8 @@ export interface MaterializeOptions {
   /** each IP's device id at the previous materialization (kept up to date here): a pair whose IPs
    *  changed device is rebuilt even when its traffic did not change */
   ipIds?: Map<string, number | null>;
+  /** each device's object and evidence signature at the last write (kept up to date on written()) */
+  deviceMemo?: Map<string, DeviceMemo>;
   vendorOfMac: (mac: string) => string | null;
 }
 
@@ -141,13 +145,59 @@ export function materialize(obs: InventoryObserver, opts: MaterializeOptions): I
   const list = [...byKey.values()].sort((a, b) => a.first - b.first || a.seq - b.seq);
   for (const p of list) if (!opts.ids.has(p.key)) opts.ids.set(p.key, nextId(opts.ids));
 
-  const devices = list.map((p) => ({ key: p.key, firstSeen: p.first, lastSeen: p.last, device: buildDevice(p, opts) }));
+  // A device whose evidence did not grow since the last write keeps its object: it is neither rebuilt
+  // nor serialized again (a flush then costs what changed, not the size of the inventory).
+  const changedDevices = new Set<DeviceRecord>();
+  const fresh: Array<[string, DeviceMemo]> = [];
+  const devices = list.map((p) => {
+    const sig = signature(p);
+    const memo = opts.deviceMemo?.get(p.key);
+    if (memo && memo.sig === sig) return { ...memo.record, firstSeen: p.first, lastSeen: p.last };
+    const record = { key: p.key, firstSeen: p.first, lastSeen: p.last, device: buildDevice(p, opts) };
+    changedDevices.add(record);
+    fresh.push([p.key, { sig, record }]);
+    return record;
+  });
   const idOfIp = (ip: string) => {
     const k = ipKey.get(ip);
     return k === undefined ? null : opts.ids.get(k)!;
   };
   const conns = buildConnections(obs, idOfIp, opts.ipIds);
-  return { devices: devices.sort((a, b) => a.device.id - b.device.id), ...conns };
+  const memo = opts.deviceMemo;
+  return {
+    devices: devices.sort((a, b) => a.device.id - b.device.id),
+    ...conns,
+    ...(memo ? {
+      changedDevices,
+      written: () => {
+        conns.written?.();
+        for (const [k, m] of fresh) memo.set(k, m);
+      },
+    } : {}),
+  };
+}
+
+export interface DeviceMemo { sig: number; record: DeviceRecord }
+
+/**
+ * A number that grows whenever anything a device object is built from grows: its subjects, their
+ * facts, modules (fields filled in), protocol uses, addresses, and the behaviour counters up to the
+ * thresholds that matter. Evidence is only ever added, so an unchanged number means an unchanged
+ * device.
+ */
+function signature(p: { ips: IpSubject[]; mac: MacSubject | null }): number {
+  let n = 0;
+  const subjects: Array<IpSubject | MacSubject> = p.mac ? [...p.ips, p.mac] : p.ips;
+  for (const s of subjects) {
+    n += 1 + s.seq * 7 + s.facts.length * 3;
+    for (const m of s.modules) n += 1 + Object.keys(m).length;
+    for (const u of s.protocols.values()) {
+      n += 1 + (u.client ? 1 : 0) + (u.server ? 2 : 0) + u.addresses.size + u.clientOps.size + Math.min(u.functionCodes.size, 10) + Math.min(u.exceptions, 5);
+    }
+    if (s instanceof IpSubjectClass) n += s.macs.length + (s.dynamic ? 1 : 0) + (s.sent ? 1 : 0) + (s.arpMac ? 1 : 0) + Math.min(s.peers.size, 128) + Math.min(s.ports.size, 20);
+    else n += (s as MacSubject).ips.length + (s as MacSubject).arpIps.size + Math.min((s as MacSubject).arpTargets.size, 20);
+  }
+  return n;
 }
 
 function nextId(ids: Map<string, number>): number {
