@@ -20,6 +20,8 @@ export class InventoryStore {
   private readonly baseDevice = new Map<number, SensorDevice | null>();
   private readonly baseConnection = new Map<string, SensorConnection | null>();
 
+  private dataVersion = -1;
+
   constructor(private readonly db: Db) {}
 
   /** key -> id of every device stored (earlier runs, other processes). */
@@ -34,7 +36,11 @@ export class InventoryStore {
    */
   update(ids: Map<string, number>, build: () => Inventory, clockMs: number): { devices: number; connections: number } {
     return withWriteLock(this.db, () => {
-      for (const [k, v] of this.ids()) ids.set(k, v);
+      // another process's commit changes data_version (SQLite §PRAGMA data_version): only then can
+      // it have numbered devices this process does not know, and the ids are read again
+      const dv = this.db.pragma('data_version', { simple: true }) as number;
+      if (dv !== this.dataVersion) for (const [k, v] of this.ids()) ids.set(k, v);
+      this.dataVersion = dv;
       const inv = build();
       const oldDoc = this.db.prepare('SELECT doc FROM devices WHERE id = ?').pluck();
       const putDevice = this.db.prepare(`INSERT INTO devices (id, key, first_seen, last_seen, authorized, doc) VALUES (?, ?, ?, ?, ?, ?)
