@@ -125,17 +125,17 @@ function startIngest(spec: IngestSpec, appliance: Appliance, inventory: Inventor
   let error: string | null = null;
   log.info({ sources }, live ? 'live capture started' : 'replay started');
   inventory.start((err) => log.error({ err }, 'writing the inventory failed'));
-  const flushInventory = () => {
-    inventory.stop();
+  const flushInventory = async () => {
+    await inventory.stop();
     try { inventory.flush(); } catch (err) { log.error({ err }, 'writing the inventory failed'); }
   };
-  const done = ingest.run().then((report) => {
-    flushInventory();
+  const done = ingest.run().then(async (report) => {
+    await flushInventory();
     runs.finish(runId, report);
     error = report.files.map((f) => f.error && `${f.path}: at byte ${f.error.offset}: ${f.error.reason}`).filter(Boolean).join('; ') || null;
     log.info({ packets: report.totals.packets, seconds: report.totals.seconds, flows: report.flows.created, error }, 'ingest finished');
-  }, (err: unknown) => {
-    flushInventory();
+  }, async (err: unknown) => {
+    await flushInventory();
     error = (err as Error).message;
     log.error({ err }, 'ingest failed');
   });

@@ -17,6 +17,7 @@ export class InventoryService {
   private readonly ipIds = new Map<string, number | null>();
   private readonly deviceMemo = new Map<string, DeviceMemo>();
   private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
   /** the last flush: how long it took and what it wrote (for /healthz and the benchmark) */
   lastFlush = { ms: 0, devices: 0, connections: 0 };
 
@@ -24,27 +25,57 @@ export class InventoryService {
     this.store = new InventoryStore(db);
   }
 
+  /** Writes what changed now, in one transaction (the end of an ingest, the CLI). */
   flush(): { devices: number; connections: number } {
     const t = performance.now();
-    const clockMs = Math.floor(this.observer.clock / 1000);
     let inv: Inventory | null = null;
-    const r = this.store.update(this.ids, () => (inv = materialize(this.observer, { ids: this.ids, ipIds: this.ipIds, deviceMemo: this.deviceMemo, vendorOfMac: this.vendorOfMac })), clockMs);
-    // written and committed: what changed is now clean (a failed write leaves it dirty for the next)
-    (inv as Inventory | null)?.written?.();
-    this.lastFlush = { ms: +(performance.now() - t).toFixed(1), ...r };
-    return r;
+    try {
+      const r = this.store.update(this.ids, () => (inv = this.materialize()), this.clockMs());
+      (inv as Inventory | null)?.written?.();
+      this.lastFlush = { ms: +(performance.now() - t).toFixed(1), ...r };
+      return r;
+    } catch (err) {
+      (inv as Inventory | null)?.failed?.();
+      throw err;
+    }
+  }
+
+  /** The same in short slices with the event loop free in between: the daemon's periodic flush. */
+  async flushInSlices(rowsPerSlice?: number): Promise<{ devices: number; connections: number }> {
+    const t = performance.now();
+    let inv: Inventory | null = null;
+    try {
+      const r = await this.store.updateInSlices(this.ids, () => (inv = this.materialize()), this.clockMs(), rowsPerSlice);
+      (inv as Inventory | null)?.written?.();
+      this.lastFlush = { ms: +(performance.now() - t).toFixed(1), ...r };
+      return r;
+    } catch (err) {
+      (inv as Inventory | null)?.failed?.();
+      throw err;
+    }
+  }
+
+  private materialize(): Inventory {
+    return materialize(this.observer, { ids: this.ids, ipIds: this.ipIds, deviceMemo: this.deviceMemo, vendorOfMac: this.vendorOfMac });
+  }
+
+  private clockMs(): number {
+    return Math.floor(this.observer.clock / 1000);
   }
 
   /** Flushes every `everyMs` until stop(); a failed flush is reported and retried at the next tick. */
   start(onError: (err: unknown) => void, everyMs = FLUSH_EVERY_MS): void {
     this.timer ??= setInterval(() => {
-      try { this.flush(); } catch (err) { onError(err); }
+      if (this.running) return; // the previous flush is still writing its slices
+      this.running = this.flushInSlices().then(() => undefined, onError).finally(() => { this.running = null; });
     }, everyMs);
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops the timer; resolves once a flush still writing its slices is done (then flush() may run). */
+  stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    return this.running ?? Promise.resolve();
   }
 }

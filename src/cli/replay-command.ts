@@ -36,7 +36,7 @@ export function registerReplayCommand(program: Command, dataDirOption: (c: Comma
       const timer = tty ? setInterval(() => process.stderr.write(`\r${progressLine(ingest.progress())}\x1b[K`), 250) : undefined;
       try {
         const report = await ingest.run();
-        inventory.stop();
+        await inventory.stop();
         inventory.flush();
         const stored = { devices: inventory.store.count('devices'), connections: inventory.store.count('connections') };
         if (timer) { clearInterval(timer); process.stderr.write(`\r${progressLine(ingest.progress())}\x1b[K\n`); }
@@ -44,7 +44,7 @@ export function registerReplayCommand(program: Command, dataDirOption: (c: Comma
         process.stdout.write(o.json ? JSON.stringify({ ...report, inventory: stored }) + '\n' : formatReport(report) + `inventory: ${stored.devices} devices, ${stored.connections} connections in ${app.dataDir}\n`);
         if (ingest.anyUnreadable) process.exitCode = 1;
       } finally {
-        inventory.stop();
+        await inventory.stop();
         if (timer) clearInterval(timer);
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

@@ -5,6 +5,12 @@
 import type { Inventory, SensorConnection, SensorDevice } from '../analyzers/inventory/devices.js';
 import { type Db, withWriteLock } from './database.js';
 
+/** One changed row, written when called (under the lock); says what it wrote, or null when unchanged. */
+interface Row {
+  newDevice: boolean;
+  write: () => 'device' | 'connection' | null;
+}
+
 export interface ConnectionFilter {
   /** epoch ms */
   discoveredBefore?: number;
@@ -21,6 +27,8 @@ export class InventoryStore {
   private readonly baseConnection = new Map<string, SensorConnection | null>();
 
   private dataVersion = -1;
+  /** device ids known to have a row (read from the store, or written by this process) */
+  private readonly stored = new Set<number>();
 
   constructor(private readonly db: Db) {}
 
@@ -31,46 +39,102 @@ export class InventoryStore {
   }
 
   /**
-   * Materializes and writes under the write lock: `build` gets the stored ids (so keys another run
-   * numbered keep their numbers and new ones continue after them) and returns the inventory to store.
+   * Materializes and writes under the write lock, in one transaction: `build` gets the stored ids (so
+   * keys another run numbered keep their numbers and new ones continue after them).
    */
   update(ids: Map<string, number>, build: () => Inventory, clockMs: number): { devices: number; connections: number } {
     return withWriteLock(this.db, () => {
-      // another process's commit changes data_version (SQLite §PRAGMA data_version): only then can
-      // it have numbered devices this process does not know, and the ids are read again
-      const dv = this.db.pragma('data_version', { simple: true }) as number;
-      if (dv !== this.dataVersion) for (const [k, v] of this.ids()) ids.set(k, v);
-      this.dataVersion = dv;
-      const inv = build();
-      const oldDoc = this.db.prepare('SELECT doc FROM devices WHERE id = ?').pluck();
-      const putDevice = this.db.prepare(`INSERT INTO devices (id, key, first_seen, last_seen, authorized, doc) VALUES (?, ?, ?, ?, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen), doc = excluded.doc`);
-      const oldConn = this.db.prepare('SELECT doc FROM connections WHERE lo = ? AND hi = ?').pluck();
-      const putConn = this.db.prepare(`INSERT INTO connections (lo, hi, discovered, last_seen, doc) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (lo, hi) DO UPDATE SET discovered = excluded.discovered, last_seen = excluded.last_seen, doc = excluded.doc`);
-      let devices = 0, connections = 0;
-      for (const d of inv.changedDevices ?? inv.devices) {
-        const memo = `d${d.device.id}`;
-        const fresh = JSON.stringify(d.device);
-        if (this.written.get(memo) === fresh) continue;
-        if (!this.baseDevice.has(d.device.id)) {
-          const before = oldDoc.get(d.device.id) as string | undefined;
-          this.baseDevice.set(d.device.id, before === undefined ? null : JSON.parse(before) as SensorDevice);
-        }
-        const base = this.baseDevice.get(d.device.id)!;
-        const doc = base === null ? d.device : mergeDevice(base, d.device);
-        const text = JSON.stringify(doc);
-        putDevice.run(doc.id, d.key, d.firstSeen, d.lastSeen, doc.authorized ? 1 : 0, text);
-        this.written.set(memo, fresh);
-        devices++;
+      const rows = this.plan(ids, build);
+      const counts = { devices: 0, connections: 0 };
+      for (const r of rows) this.tally(counts, r.write());
+      this.finishWrite(counts, clockMs);
+      return counts;
+    });
+  }
+
+  /**
+   * The same in slices of `rowsPerSlice` rows, each its own short transaction with the event loop
+   * free in between, for the daemon that serves the API while it ingests (issue 5: no request waits
+   * more than 50 ms for a flush). Devices new to the store are written in the first slice, with the
+   * id reconciliation, so two processes can never number one key twice.
+   */
+  async updateInSlices(ids: Map<string, number>, build: () => Inventory, clockMs: number, rowsPerSlice = 200): Promise<{ devices: number; connections: number }> {
+    const counts = { devices: 0, connections: 0 };
+    let rest: Row[] = [];
+    withWriteLock(this.db, () => {
+      const rows = this.plan(ids, build);
+      for (const r of rows) if (r.newDevice) this.tally(counts, r.write()); else rest.push(r);
+      for (const r of rest.splice(0, rowsPerSlice)) this.tally(counts, r.write());
+      if (rest.length === 0) this.finishWrite(counts, clockMs);
+    });
+    while (rest.length > 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      withWriteLock(this.db, () => {
+        for (const r of rest.splice(0, rowsPerSlice)) this.tally(counts, r.write());
+        if (rest.length === 0) this.finishWrite(counts, clockMs);
+      });
+    }
+    rest = [];
+    return counts;
+  }
+
+  private tally(c: { devices: number; connections: number }, what: 'device' | 'connection' | null): void {
+    if (what === 'device') c.devices++;
+    else if (what === 'connection') c.connections++;
+  }
+
+  private finishWrite(c: { devices: number; connections: number }, clockMs: number): void {
+    const meta = this.db.prepare(`INSERT INTO inventory_meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`);
+    if (c.devices + c.connections > 0) meta.run('version', this.version() + 1);
+    if (clockMs > this.clock(0)) meta.run('clock', clockMs);
+  }
+
+  /** Reconciles ids, builds the inventory and returns one writer per changed row (called under the lock). */
+  private plan(ids: Map<string, number>, build: () => Inventory): Row[] {
+    // another process's commit changes data_version (SQLite §PRAGMA data_version): only then can
+    // it have numbered devices this process does not know, and the ids are read again
+    const dv = this.db.pragma('data_version', { simple: true }) as number;
+    if (dv !== this.dataVersion) {
+      for (const [k, v] of this.ids()) {
+        ids.set(k, v);
+        this.stored.add(v);
       }
-      // with a change list, unchanged connections are not even serialized (the flush stays
-      // proportional to the traffic since the last one, not to the whole inventory)
-      for (const c of inv.changedConnections ?? inv.connections) {
+    }
+    this.dataVersion = dv;
+    const inv = build();
+    const oldDoc = this.db.prepare('SELECT doc FROM devices WHERE id = ?').pluck();
+    const putDevice = this.db.prepare(`INSERT INTO devices (id, key, first_seen, last_seen, authorized, doc) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen), doc = excluded.doc`);
+    const oldConn = this.db.prepare('SELECT doc FROM connections WHERE lo = ? AND hi = ?').pluck();
+    const putConn = this.db.prepare(`INSERT INTO connections (lo, hi, discovered, last_seen, doc) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (lo, hi) DO UPDATE SET discovered = excluded.discovered, last_seen = excluded.last_seen, doc = excluded.doc`);
+    const rows: Row[] = [];
+    for (const d of inv.changedDevices ?? inv.devices) {
+      const id = d.device.id;
+      rows.push({ newDevice: !this.stored.has(id), write: () => {
+        const memo = `d${id}`;
+        const fresh = JSON.stringify(d.device);
+        if (this.written.get(memo) === fresh) return null;
+        if (!this.baseDevice.has(id)) {
+          const before = oldDoc.get(id) as string | undefined;
+          this.baseDevice.set(id, before === undefined ? null : JSON.parse(before) as SensorDevice);
+        }
+        const base = this.baseDevice.get(id)!;
+        const doc = base === null ? d.device : mergeDevice(base, d.device);
+        putDevice.run(doc.id, d.key, d.firstSeen, d.lastSeen, doc.authorized ? 1 : 0, JSON.stringify(doc));
+        this.written.set(memo, fresh);
+        this.stored.add(id);
+        return 'device';
+      } });
+    }
+    // with a change list, unchanged connections are not even serialized (the flush stays
+    // proportional to the traffic since the last one, not to the whole inventory)
+    for (const c of inv.changedConnections ?? inv.connections) {
+      rows.push({ newDevice: false, write: () => {
         const lo = Math.min(c.firstDeviceId, c.secondDeviceId), hi = Math.max(c.firstDeviceId, c.secondDeviceId);
         const memo = `c${lo} ${hi}`;
         const fresh = JSON.stringify(c);
-        if (this.written.get(memo) === fresh) continue;
+        if (this.written.get(memo) === fresh) return null;
         if (!this.baseConnection.has(memo)) {
           const before = oldConn.get(lo, hi) as string | undefined;
           this.baseConnection.set(memo, before === undefined ? null : JSON.parse(before) as SensorConnection);
@@ -79,13 +143,10 @@ export class InventoryStore {
         const doc = base === null ? c : mergeConnection(base, c);
         putConn.run(lo, hi, doc.discovered, doc.lastSeen, JSON.stringify(doc));
         this.written.set(memo, fresh);
-        connections++;
-      }
-      const meta = this.db.prepare(`INSERT INTO inventory_meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`);
-      if (devices + connections > 0) meta.run('version', this.version() + 1);
-      if (clockMs > this.clock(0)) meta.run('clock', clockMs);
-      return { devices, connections };
-    });
+        return 'connection';
+      } });
+    }
+    return rows;
   }
 
   /** Bumped by every write that changed something: the API caches its bodies on it. */

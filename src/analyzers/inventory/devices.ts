@@ -61,8 +61,10 @@ export interface Inventory {
   changedConnections?: Set<SensorConnection>;
   /** when set, only these devices were rebuilt since the last write */
   changedDevices?: Set<DeviceRecord>;
-  /** the observations behind the changed connections: marked clean once they are written */
+  /** call once the changed rows are stored: unchanged devices are then skipped by later flushes */
   written?: () => void;
+  /** call when storing failed: the changed connections are marked changed again */
+  failed?: () => void;
 }
 
 export interface MaterializeOptions {
@@ -169,10 +171,7 @@ export function materialize(obs: InventoryObserver, opts: MaterializeOptions): I
     ...conns,
     ...(memo ? {
       changedDevices,
-      written: () => {
-        conns.written?.();
-        for (const [k, m] of fresh) memo.set(k, m);
-      },
+      written: () => { for (const [k, m] of fresh) memo.set(k, m); },
     } : {}),
   };
 }
@@ -313,7 +312,7 @@ function firmwareList(modules: ModuleFact[], facts: Fact[], address: string): Se
   }));
 }
 
-function buildConnections(obs: InventoryObserver, idOfIp: (ip: string) => number | null, ipIds?: Map<string, number | null>): Pick<Inventory, 'connections' | 'changedConnections' | 'written'> {
+function buildConnections(obs: InventoryObserver, idOfIp: (ip: string) => number | null, ipIds?: Map<string, number | null>): Pick<Inventory, 'connections' | 'changedConnections' | 'failed'> {
   const byPair = new Map<string, SensorConnection>();
   const changed = new Set<SensorConnection>();
   const dirty: PairObservation[] = [];
@@ -346,8 +345,11 @@ function buildConnections(obs: InventoryObserver, idOfIp: (ip: string) => number
     }
   }
   for (const c of byPair.values()) c.ports.sort((x, y) => x - y);
+  // Clean from here on: traffic arriving while the write is under way marks them again. Should the
+  // write fail, failed() puts the marks back so the next flush writes them.
+  if (ipIds) for (const p of dirty) p.dirty = false;
   return {
     connections: [...byPair.values()],
-    ...(ipIds ? { changedConnections: changed, written: () => { for (const p of dirty) p.dirty = false; } } : {}),
+    ...(ipIds ? { changedConnections: changed, failed: () => { for (const p of dirty) p.dirty = true; } } : {}),
   };
 }
