@@ -1,7 +1,7 @@
 // The inventory between the pipeline and the store: the observer analyzer watches the traffic, and
 // flush() turns what it saw into devices and connections and writes what changed (issue 5). Lives
 // outside analyzers/ because it touches the store (architecture: analyzers never import it).
-import { type DeviceMemo, type Inventory, materialize } from './analyzers/inventory/devices.js';
+import { type ConnectionMemo, type DeviceMemo, type Inventory, materialize } from './analyzers/inventory/devices.js';
 import { InventoryObserver } from './analyzers/inventory/observer.js';
 import { defaultRegistry } from './analyzers/inventory/oui.js';
 import type { Db } from './store/database.js';
@@ -16,6 +16,7 @@ export class InventoryService {
   private readonly ids = new Map<string, number>();
   private readonly ipIds = new Map<string, number | null>();
   private readonly deviceMemo = new Map<string, DeviceMemo>();
+  private readonly connectionMemo: ConnectionMemo = { byKey: new Map(), keyOf: new Map() };
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   /** the last flush: how long it took and what it wrote (for /healthz and the benchmark) */
@@ -56,7 +57,7 @@ export class InventoryService {
   }
 
   private materialize(): Inventory {
-    return materialize(this.observer, { ids: this.ids, ipIds: this.ipIds, deviceMemo: this.deviceMemo, vendorOfMac: this.vendorOfMac });
+    return materialize(this.observer, { ids: this.ids, ipIds: this.ipIds, deviceMemo: this.deviceMemo, connectionMemo: this.connectionMemo, vendorOfMac: this.vendorOfMac });
   }
 
   private clockMs(): number {

@@ -43,6 +43,8 @@ export class InventoryObserver implements Analyzer {
   readonly ips = new Map<string, IpSubject>();
   readonly macs = new Map<string, MacSubject>();
   readonly pairs = new Map<string, PairObservation>();
+  /** pairs changed since the last write (each one `dirty`): a flush looks at these, not at all pairs */
+  readonly changedPairs = new Set<PairObservation>();
   /** IPv4 subjects by address number (the same objects as in `ips`) */
   private readonly ip4 = new Map<number, IpSubject>();
   /** IPs seen as a destination of group (broadcast/multicast) MAC frames: subnet broadcasts */
@@ -59,7 +61,7 @@ export class InventoryObserver implements Analyzer {
       // activity, kept current so a flush mid-flow serves fresh lastSeen times
       if (ts > st.pair.lastSeen) {
         st.pair.lastSeen = ts;
-        st.pair.dirty = true;
+        this.changed(st.pair);
       }
       if (ts > src.last) src.last = ts;
       // address facts once per flow and direction: the first packet says all a later one would
@@ -85,7 +87,7 @@ export class InventoryObserver implements Analyzer {
       if (f.proto === 6 || f.proto === 17) {
         if (pair.ports.size < MAX_SET && !pair.ports.has(f.serverPort)) {
           pair.ports.add(f.serverPort);
-          pair.dirty = true;
+          this.changed(pair);
         }
         if (client.peers.size < MAX_SET) client.peers.add(server.ip);
         if (client.ports.size < MAX_SET) client.ports.add(f.serverPort);
@@ -102,7 +104,7 @@ export class InventoryObserver implements Analyzer {
     const st = this.state(f);
     if (!st.pair.protocols.has('icmp')) {
       st.pair.protocols.set('icmp', new Set());
-      st.pair.dirty = true;
+      this.changed(st.pair);
     }
     st.client.use('icmp').client = true;
     st.server.use('icmp').server = true;
@@ -281,18 +283,26 @@ export class InventoryObserver implements Analyzer {
     // looked up by subject (object identity), not by an address-pair string: once per flow
     let p = client.pairs.get(server) ?? server.pairs.get(client);
     if (!p) {
-      p = { client: client.ip, server: server.ip, discovered: f.firstTs, lastSeen: f.lastTs, ports: new Set(), protocols: new Map(), dirty: true };
+      p = { client: client.ip, server: server.ip, discovered: f.firstTs, lastSeen: f.lastTs, ports: new Set(), protocols: new Map(), dirty: false };
+      this.changed(p);
       client.pairs.set(server, p);
       this.pairs.set(client.ip < server.ip ? `${client.ip} ${server.ip}` : `${server.ip} ${client.ip}`, p);
     }
     return p;
   }
 
+  /** Marks a pair changed (a field write per packet; the set is touched only on the first change). */
+  changed(p: PairObservation): void {
+    if (p.dirty) return;
+    p.dirty = true;
+    this.changedPairs.add(p);
+  }
+
   private pairProtocol(st: FlowState, proto: string): void {
     const w = wireName(proto);
     if (!st.pair.protocols.has(w)) {
       st.pair.protocols.set(w, new Set());
-      st.pair.dirty = true;
+      this.changed(st.pair);
     }
   }
 
@@ -306,7 +316,7 @@ export class InventoryObserver implements Analyzer {
     }
     if (cmds.size < MAX_COMMANDS && !cmds.has(name)) {
       cmds.add(name);
-      st.pair.dirty = true;
+      this.changed(st.pair);
     }
   }
 }
