@@ -9,7 +9,7 @@
 // - a MAC seen only at layer 2 (LLDP, CDP, DCP, GOOSE, ARP) is a device without an IP.
 // Ids come from `ids` (key -> id, persisted by the store) and new keys are numbered in the order
 // their device was first seen, so one capture gives the same ids on every replay.
-import { ipv4IsLocalRange, ipv4NeverDevice, ipv4Number, ipv6IsLocalRange, ipv6NeverDevice, macIsGroup } from './addresses.js';
+import { ipv4Number, macIsGroup } from './addresses.js';
 import { type Behaviour, isEngineeringStation, isScanner, nameOf, osOf, typeOf, vendorOf } from './classify.js';
 import type { InventoryObserver, PairObservation } from './observer.js';
 import { displayName, protocolId } from './protocol-names.js';
@@ -84,15 +84,7 @@ export interface MaterializeOptions {
 const GATEWAY_MIN_IPS = 3;
 const NA = 'N/A';
 
-function neverDevice(ip: string): boolean {
-  const v4 = ipv4Number(ip);
-  return v4 !== null ? ipv4NeverDevice(v4) : ipv6NeverDevice(ip);
-}
 
-function localRange(ip: string): boolean {
-  const v4 = ipv4Number(ip);
-  return v4 !== null ? ipv4IsLocalRange(v4) : ipv6IsLocalRange(ip);
-}
 
 export function materialize(obs: InventoryObserver, opts: MaterializeOptions): Inventory {
   // Only IPv4 addresses count: one host has several IPv6 addresses by design (link-local, SLAAC,
@@ -102,7 +94,7 @@ export function materialize(obs: InventoryObserver, opts: MaterializeOptions): I
     let g = gatewayMacs.get(mac);
     if (g === undefined) {
       const m = obs.macs.get(mac);
-      g = m !== undefined && m.ips.filter((ip) => !m.arpIps.has(ip) && ipv4Number(ip) !== null && !neverDevice(ip)).length >= GATEWAY_MIN_IPS;
+      g = m !== undefined && m.ips.filter((ip) => { const s = obs.ips.get(ip); return !m.arpIps.has(ip) && s !== undefined && !s.never && ipv4Number(ip) !== null; }).length >= GATEWAY_MIN_IPS;
       gatewayMacs.set(mac, g);
     }
     return g;
@@ -110,14 +102,14 @@ export function materialize(obs: InventoryObserver, opts: MaterializeOptions): I
 
   /** The device key of an IP, or null when it is not a device. */
   const keyOfIp = (s: IpSubject): string | null => {
-    if (neverDevice(s.ip) || (!s.sent && s.arpMac === null)) return null;
+    if (s.never || (!s.sent && s.arpMac === null)) return null;
     // The MAC its packets come from, unless a router's: a host answering ARP for someone else's
     // address (a spoofer, a proxy) does not take the address from the host that sends with it.
     const sender = s.macs.find((m) => !gateway(m));
     if (sender !== undefined) return `mac:${sender}`;
     if (s.arpMac !== null && (!gateway(s.arpMac) || s.macs.length === 0 || s.macs.includes(s.arpMac))) return `mac:${s.arpMac}`;
-    if (s.macs.length === 0) return localRange(s.ip) && !obs.groupDestinations.has(s.ip) ? s.key : null;
-    return localRange(s.ip) ? s.key : null;
+    if (s.macs.length === 0) return s.local && !obs.groupDestinations.has(s.ip) ? s.key : null;
+    return s.local ? s.key : null;
   };
 
   interface Pending { key: string; first: number; seq: number; last: number; ips: IpSubject[]; mac: MacSubject | null }

@@ -4,6 +4,7 @@
 // 8). Devices are made from subjects afterwards (devices.ts), because whether an IP belongs with the
 // MAC it arrived from is only known once the MAC has shown whether it is a router's.
 import type { Identity, OpClass } from '../../decode/pdu.js';
+import { ipv4IsLocalRange, ipv4NeverDevice, ipv4Number, ipv6IsLocalRange, ipv6NeverDevice } from './addresses.js';
 
 /** Bounds on what one subject keeps (architecture rule 5). */
 export const MAX_FACTS = 64;
@@ -123,8 +124,15 @@ export class IpSubject extends Subject {
   /** distinct destination addresses and ports it opened flows to (scans) */
   readonly peers = new Set<string>();
   readonly ports = new Set<number>();
+  /** never a device (broadcast, multicast, unspecified), and in a private or lab range: fixed by the
+   *  address, so worked out once here rather than on every flush */
+  readonly never: boolean;
+  readonly local: boolean;
   constructor(readonly ip: string, ts: number) {
     super(`ip:${ip}`, ts);
+    const v4 = ipv4Number(ip);
+    this.never = v4 !== null ? ipv4NeverDevice(v4) : ipv6NeverDevice(ip);
+    this.local = v4 !== null ? ipv4IsLocalRange(v4) : ipv6IsLocalRange(ip);
   }
 }
 
