@@ -13,7 +13,7 @@ import { ipv4Number, macIsGroup } from './addresses.js';
 import { type Behaviour, isEngineeringStation, isScanner, nameOf, osOf, typeOf, vendorOf } from './classify.js';
 import type { InventoryObserver, PairObservation } from './observer.js';
 import { displayName, protocolId } from './protocol-names.js';
-import { type Fact, IpSubject as IpSubjectClass, type IpSubject, type MacSubject, type ModuleFact, type ProtocolUse } from './subjects.js';
+import type { Fact, IpSubject, MacSubject, ModuleFact, ProtocolUse, Subject } from './subjects.js';
 
 export interface SensorFirmware {
   slot: string; additionalData: string; moduleAddress: string; rack: string; address: string;
@@ -180,17 +180,20 @@ export interface DeviceMemo { sig: number; record: DeviceRecord }
  * device.
  */
 function signature(p: { ips: IpSubject[]; mac: MacSubject | null }): number {
-  let n = 0;
-  const subjects: Array<IpSubject | MacSubject> = p.mac ? [...p.ips, p.mac] : p.ips;
-  for (const s of subjects) {
-    n += 1 + s.seq * 7 + s.facts.length * 3;
+  const evidence = (s: Subject) => {
+    let n = 1 + s.seq * 7 + s.facts.length * 3;
     for (const m of s.modules) n += 1 + Object.keys(m).length;
     for (const u of s.protocols.values()) {
       n += 1 + (u.client ? 1 : 0) + (u.server ? 2 : 0) + u.addresses.size + u.clientOps.size + Math.min(u.functionCodes.size, 10) + Math.min(u.exceptions, 5);
     }
-    if (s instanceof IpSubjectClass) n += s.macs.length + (s.dynamic ? 1 : 0) + (s.sent ? 1 : 0) + (s.arpMac ? 1 : 0) + Math.min(s.peers.size, 128) + Math.min(s.ports.size, 20);
-    else n += (s as MacSubject).ips.length + (s as MacSubject).arpIps.size + Math.min((s as MacSubject).arpTargets.size, 20);
+    return n;
+  };
+  let n = 0;
+  for (const s of p.ips) {
+    n += evidence(s) + s.macs.length + (s.dynamic ? 1 : 0) + (s.sent ? 1 : 0) + (s.arpMac ? 1 : 0) + Math.min(s.peers.size, 128) + Math.min(s.ports.size, 20);
   }
+  const m = p.mac;
+  if (m) n += evidence(m) + m.ips.length + m.arpIps.size + Math.min(m.arpTargets.size, 20);
   return n;
 }
 
