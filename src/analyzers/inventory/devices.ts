@@ -11,7 +11,10 @@
 // their device was first seen, so one capture gives the same ids on every replay.
 import { ipv4Number, macIsGroup } from './addresses.js';
 import { type Behaviour, isEngineeringStation, isScanner, nameOf, osOf, typeOf, vendorOf } from './classify.js';
-import type { InventoryObserver, PairObservation } from './observer.js';
+import { buildConnections, type ConnectionMemo } from './connections.js';
+import type { InventoryObserver } from './observer.js';
+
+export type { ConnectionMemo } from './connections.js';
 import { displayName, protocolId } from './protocol-names.js';
 import type { Fact, IpSubject, MacSubject, ModuleFact, ProtocolUse, Subject } from './subjects.js';
 
@@ -308,100 +311,4 @@ function firmwareList(modules: ModuleFact[], facts: Fact[], address: string): Se
     serial: m.serial ?? NA,
     firmwareVersion: m.firmwareVersion ?? NA,
   }));
-}
-
-/** What a flush keeps between flushes to update connections incrementally (InventoryService owns it). */
-export interface ConnectionMemo {
-  /** device pair "lo hi" -> its connection object and the address pairs it is made of */
-  byKey: Map<string, { conn: SensorConnection; pairs: Set<PairObservation> }>;
-  /** each address pair's device pair key (null: not between two devices) */
-  keyOf: Map<PairObservation, string | null>;
-}
-
-function connectionKey(p: PairObservation, idOfIp: (ip: string) => number | null): string | null {
-  const a = idOfIp(p.client), b = idOfIp(p.server);
-  if (a === null || b === null || a === b) return null;
-  return a < b ? `${a} ${b}` : `${b} ${a}`;
-}
-
-/** One device pair's connection from its address pairs: the first device is the earliest pair's client. */
-function connectionOf(pairs: Iterable<PairObservation>, idOfIp: (ip: string) => number | null): SensorConnection {
-  const list = [...pairs].sort((a, b) => a.discovered - b.discovered);
-  const first = list[0]!;
-  const c: SensorConnection = { firstDeviceId: idOfIp(first.client)!, secondDeviceId: idOfIp(first.server)!, lastSeen: 0, discovered: Infinity, ports: [], protocols: [] };
-  for (const p of list) {
-    c.discovered = Math.min(c.discovered, Math.floor(p.discovered / 1000));
-    c.lastSeen = Math.max(c.lastSeen, Math.floor(p.lastSeen / 1000));
-    for (const port of p.ports) if (!c.ports.includes(port)) c.ports.push(port);
-    for (const [name, cmds] of p.protocols) {
-      let e = c.protocols.find((x) => x.name === name);
-      if (!e) c.protocols.push((e = { name, commands: [] }));
-      for (const cmd of cmds) if (!e.commands.includes(cmd)) e.commands.push(cmd);
-    }
-  }
-  c.ports.sort((x, y) => x - y);
-  return c;
-}
-
-/**
- * Connections, one per device pair. With a memo, only the device pairs of changed address pairs are
- * rebuilt (a flush then costs what the traffic changed, not the 200,000 connections a big plant has);
- * everything is rebuilt when an address moved to another device (rare: a router found, an ARP bind).
- */
-function buildConnections(obs: InventoryObserver, idOfIp: (ip: string) => number | null, ipIds?: Map<string, number | null>, memo?: ConnectionMemo): Pick<Inventory, 'connections' | 'changedConnections' | 'failed'> {
-  let moved = false;
-  if (ipIds) {
-    for (const s of obs.ips.values()) {
-      const id = idOfIp(s.ip);
-      if (ipIds.get(s.ip) !== id) {
-        if (ipIds.has(s.ip)) moved = true;
-        ipIds.set(s.ip, id);
-      }
-    }
-  }
-  const changed = new Set<SensorConnection>();
-  const affected = new Set<string>();
-  const full = !memo || moved || memo.keyOf.size === 0;
-  const m: ConnectionMemo = memo ?? { byKey: new Map(), keyOf: new Map() };
-  const place = (p: PairObservation) => {
-    const key = connectionKey(p, idOfIp);
-    const before = m.keyOf.get(p);
-    if (before !== undefined && before !== key && before !== null) {
-      m.byKey.get(before)?.pairs.delete(p);
-      affected.add(before);
-    }
-    m.keyOf.set(p, key);
-    if (key === null) return;
-    let e = m.byKey.get(key);
-    if (!e) m.byKey.set(key, (e = { conn: null as unknown as SensorConnection, pairs: new Set() }));
-    e.pairs.add(p);
-    affected.add(key);
-  };
-  if (full) {
-    m.byKey.clear();
-    m.keyOf.clear();
-    for (const p of obs.pairs.values()) place(p);
-  } else {
-    for (const p of obs.changedPairs) place(p);
-  }
-  for (const key of affected) {
-    const e = m.byKey.get(key)!;
-    if (e.pairs.size === 0) { m.byKey.delete(key); continue; }
-    e.conn = connectionOf(e.pairs, idOfIp);
-    changed.add(e.conn);
-  }
-  const dirty = [...obs.changedPairs];
-  // Clean from here on: traffic arriving while the write is under way marks them again. Should the
-  // write fail, failed() puts the marks back so the next flush writes them.
-  if (memo) {
-    for (const p of dirty) p.dirty = false;
-    obs.changedPairs.clear();
-  }
-  // with a memo the caller stores only what changed: listing and sorting 200,000 connections per
-  // flush would cost more than the changes themselves
-  const connections = memo ? [...changed] : [...m.byKey.values()].map((e) => e.conn).sort((a, b) => a.discovered - b.discovered || a.firstDeviceId - b.firstDeviceId || a.secondDeviceId - b.secondDeviceId);
-  return {
-    connections,
-    ...(memo ? { changedConnections: changed, failed: () => { for (const p of dirty) obs.changed(p); } } : {}),
-  };
 }
