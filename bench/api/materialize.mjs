@@ -2,7 +2,8 @@
 // holding 10,000 devices and 200,000 address pairs (synthetic, deterministic), materialized three
 // times: the first builds everything, the next two after 1,000 pairs changed (as in a live ingest's
 // flush). run.sh's flush phases hand InventoryStore.update a ready inventory and leave this part out.
-// Usage: npm run build && node bench/api/materialize.mjs
+// Usage: npm run build && node bench/api/materialize.mjs   (ITER=15 for more flushes: the JIT warms up
+// over the first few, as in a daemon that has run for a while)
 import { InventoryObserver } from '../../dist/analyzers/inventory/observer.js';
 import { materialize } from '../../dist/analyzers/inventory/devices.js';
 import { IpSubject } from '../../dist/analyzers/inventory/subjects.js';
@@ -25,7 +26,7 @@ for (let a = 0; k < P; a++) for (let b = a + 1; b < N && k < P; b += 37, k++) {
   obs.pairs.set(`${subs[a].ip} ${subs[b].ip}`, p);
 }
 const ids = new Map(), ipIds = new Map(), deviceMemo = new Map(), connectionMemo = { byKey: new Map(), keyOf: new Map() };
-for (let i = 0; i < 3; i++) {
+for (let i = 0; i < (Number(process.env.ITER) || 3); i++) {
   const t = performance.now();
   const inv = materialize(obs, { ids, ipIds, deviceMemo, connectionMemo, vendorOfMac: () => null });
   inv.written?.();

@@ -61,10 +61,11 @@ export class InventoryStore {
   async updateInSlices(ids: Map<string, number>, build: () => Inventory, clockMs: number, rowsPerSlice = 200): Promise<{ devices: number; connections: number }> {
     const counts = { devices: 0, connections: 0 };
     let rest: Row[] = [];
+    // the first transaction holds the materialization: it writes only what must not wait (new
+    // devices, so their ids are taken), and the rows follow in later slices
     withWriteLock(this.db, () => {
       const rows = this.plan(ids, build);
       for (const r of rows) if (r.newDevice) this.tally(counts, r.write()); else rest.push(r);
-      for (const r of rest.splice(0, rowsPerSlice)) this.tally(counts, r.write());
       if (rest.length === 0) this.finishWrite(counts, clockMs);
     });
     while (rest.length > 0) {
