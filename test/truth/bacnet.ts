@@ -3,6 +3,7 @@
 // object names, and error/reject/abort codes. tshark also decodes BACnet/Ethernet (802.2 LLC, no IP),
 // which this BACnet/IP dissector does not see: facts that can come from those frames are not required.
 import type { FactCheck, TruthMatcher } from '../truth.test.js';
+import { countBy } from '../support/counts.js';
 
 interface IAmTruth { src_ip: string; src_net: number | null; device_instance: number; vendor_id: number }
 interface BacnetTruth {
@@ -20,15 +21,6 @@ const ETHERNET_WHY = 'the capture also carries BACnet/Ethernet (LLC) frames, whi
 
 /** "12 (ReadProperty)" -> 12 */
 const code = (key: string): number => Number.parseInt(key, /^0x/i.test(key) ? 16 : 10);
-
-function countBy(pdus: readonly P[], pick: (p: P) => number | undefined): Map<number, number> {
-  const m = new Map<number, number>();
-  for (const p of pdus) {
-    const v = pick(p);
-    if (v !== undefined) m.set(v, (m.get(v) ?? 0) + 1);
-  }
-  return m;
-}
 
 export const matcher: TruthMatcher = {
   section: 'bacnet',

@@ -7,6 +7,7 @@
 //   files Forward_Open under its own cip.cm fields).
 import type { Identity } from '../../src/decode/pdu.js';
 import type { FactCheck, TruthMatcher } from '../truth.test.js';
+import { countBy } from '../support/counts.js';
 
 interface TruthIdentity {
   src_ip: string;
@@ -40,15 +41,6 @@ function same(t: TruthIdentity, id: Identity): boolean {
     && (t.product_code === null || id.productCode === String(t.product_code))
     && (t.serial === null || id.serial === t.serial)
     && (t.revision === null || id.firmwareVersion === rev(t.revision));
-}
-
-function countBy<T>(xs: readonly T[], key: (x: T) => number | undefined): Map<number, number> {
-  const m = new Map<number, number>();
-  for (const x of xs) {
-    const k = key(x);
-    if (k !== undefined) m.set(k, (m.get(k) ?? 0) + 1);
-  }
-  return m;
 }
 
 export const matcher: TruthMatcher = {

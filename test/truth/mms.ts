@@ -9,6 +9,7 @@
 // are "at least".
 import type { Pdu } from '../../src/decode/types.js';
 import type { FactCheck, TruthMatcher } from '../truth.test.js';
+import { compareCounts, countBy } from '../support/counts.js';
 
 interface MmsTruth {
   confirmed_service_requests?: Record<string, number>;
@@ -23,22 +24,6 @@ interface MmsTruth {
 
 type P = Pdu & { src: string; dst: string; [k: string]: unknown };
 interface Name { scope: string; domain?: string; item: string }
-
-function countBy(pdus: readonly P[], key: (p: P) => string | undefined): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const p of pdus) {
-    const k = key(p);
-    if (k !== undefined) m.set(k, (m.get(k) ?? 0) + 1);
-  }
-  return m;
-}
-
-function compareCounts(label: string, truth: Record<string, number> | undefined, ours: Map<string, number>): FactCheck[] {
-  return Object.entries(truth ?? {}).map(([k, n]) => {
-    const got = ours.get(k) ?? 0;
-    return { fact: `${label} ${k}: ${n}`, found: got === n, required: true, ...(got === n ? {} : { why: `we count ${got}` }) };
-  });
-}
 
 /** Every ObjectName a PDU carries: variables, list names, the name asked about. */
 function namesOf(p: P): Name[] {

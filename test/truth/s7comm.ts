@@ -10,6 +10,7 @@
 // it is reported as informational facts (required: false), since there is no truth to compare with.
 import type { Pdu } from '../../src/decode/types.js';
 import type { FactCheck, TruthMatcher } from '../truth.test.js';
+import { compareCounts, countBy } from '../support/counts.js';
 
 interface S7Truth {
   rosctr?: Record<string, number>;
@@ -31,23 +32,6 @@ const hex = (n: number, w: number) => `0x${n.toString(16).padStart(w, '0')}`;
 const LABELS: Record<string, string> = {
   plc_name: 'plcName', module_name: 'moduleName', serial_number: 'serialNumber', cpu_type: 'cpuType', copyright: 'copyright', plant_tag: 'plantTag',
 };
-
-function countBy(pdus: readonly P[], key: (p: P) => string | undefined): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const p of pdus) {
-    const k = key(p);
-    if (k !== undefined) m.set(k, (m.get(k) ?? 0) + 1);
-  }
-  return m;
-}
-
-/** One fact per truth entry: our count for the same key must equal tshark's. */
-function compareCounts(label: string, truth: Record<string, number> | undefined, ours: Map<string, number>): FactCheck[] {
-  return Object.entries(truth ?? {}).map(([k, n]) => {
-    const got = ours.get(k) ?? 0;
-    return { fact: `${label} ${k}: ${n}`, found: got === n, required: true, ...(got === n ? {} : { why: `we count ${got}` }) };
-  });
-}
 
 export const matcher: TruthMatcher = {
   section: 's7comm',
