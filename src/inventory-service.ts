@@ -29,14 +29,12 @@ export class InventoryService {
   /** Writes what changed now, in one transaction (the end of an ingest, the CLI). */
   flush(): { devices: number; connections: number } {
     const t = performance.now();
-    let inv: Inventory | null = null;
+    const state: { inv: Inventory | null } = { inv: null };
     try {
-      const r = this.store.update(this.ids, () => (inv = this.materialize()), this.clockMs());
-      (inv as Inventory | null)?.written?.();
-      this.lastFlush = { ms: +(performance.now() - t).toFixed(1), ...r };
-      return r;
+      const r = this.store.update(this.ids, () => (state.inv = this.materialize()), this.clockMs());
+      return this.flushed(t, state.inv, r);
     } catch (err) {
-      (inv as Inventory | null)?.failed?.();
+      state.inv?.failed?.();
       throw err;
     }
   }
@@ -44,16 +42,21 @@ export class InventoryService {
   /** The same in short slices with the event loop free in between: the daemon's periodic flush. */
   async flushInSlices(rowsPerSlice?: number): Promise<{ devices: number; connections: number }> {
     const t = performance.now();
-    let inv: Inventory | null = null;
+    const state: { inv: Inventory | null } = { inv: null };
     try {
-      const r = await this.store.updateInSlices(this.ids, () => (inv = this.materialize()), this.clockMs(), rowsPerSlice);
-      (inv as Inventory | null)?.written?.();
-      this.lastFlush = { ms: +(performance.now() - t).toFixed(1), ...r };
-      return r;
+      const r = await this.store.updateInSlices(this.ids, () => (state.inv = this.materialize()), this.clockMs(), rowsPerSlice);
+      return this.flushed(t, state.inv, r);
     } catch (err) {
-      (inv as Inventory | null)?.failed?.();
+      state.inv?.failed?.();
       throw err;
     }
+  }
+
+  /** After a successful write: unchanged devices are skipped from now on, and /healthz learns of it. */
+  private flushed(startedAt: number, inv: Inventory | null, r: { devices: number; connections: number }): { devices: number; connections: number } {
+    inv?.written?.();
+    this.lastFlush = { ms: +(performance.now() - startedAt).toFixed(1), ...r };
+    return r;
   }
 
   private materialize(): Inventory {
