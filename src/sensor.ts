@@ -49,6 +49,7 @@ export class Sensor {
   private readonly analyzers: Analyzer[];
   private readonly packetAnalyzers: Analyzer[];
   private readonly pduAnalyzers: Analyzer[];
+  private readonly anomalyAnalyzers: Analyzer[];
   private readonly appPdus: Float64Array;
   private packets = 0;
   private bytes = 0;
@@ -66,6 +67,7 @@ export class Sensor {
     this.analyzers = opts.analyzers ?? [];
     this.packetAnalyzers = this.analyzers.filter((a) => a.packet);
     this.pduAnalyzers = this.analyzers.filter((a) => a.pdu);
+    this.anomalyAnalyzers = this.analyzers.filter((a) => a.anomaly);
     this.appPdus = new Float64Array(opts.registry.dissectors.length);
     this.probePackets = opts.probePackets ?? 4;
     this.flows = new FlowTable(opts.registry, {
@@ -273,7 +275,11 @@ export class Sensor {
         if (lastIdx >= 0) this.appPdus[lastIdx]!++;
         for (let i = 0; i < analyzers.length; i++) analyzers[i]!.pdu!(p, flow, dir, this.pkt.ts);
       },
-      anomaly: (id: AnomalyId) => this.decoder.count(id),
+      anomaly: (id: AnomalyId) => {
+        this.decoder.count(id);
+        const aa = this.anomalyAnalyzers;
+        for (let i = 0; i < aa.length; i++) aa[i]!.anomaly!(id, flow, dir, this.pkt.ts);
+      },
     };
   }
 }

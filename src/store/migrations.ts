@@ -71,6 +71,78 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    description: 'alerts, the event timeline, the learned baseline, alert pcaps, forwarding outbox, pcap download tokens',
+    sql: `
+      CREATE TABLE alerts (
+        id          INTEGER PRIMARY KEY,         -- the API's alert id: small, stable, in order of detection
+        uuid        TEXT    NOT NULL UNIQUE,     -- the console-shape id '<id>-<time>' (spec §2.5)
+        dedup       TEXT    NOT NULL,            -- title|source|destination|key: one open alert per condition
+        status      TEXT    NOT NULL,            -- new | handled | learned
+        time        INTEGER NOT NULL,            -- first detection, epoch ms (capture time)
+        last_time   INTEGER NOT NULL,            -- last detection, epoch ms
+        count       INTEGER NOT NULL,            -- detections folded into this alert
+        engine      TEXT    NOT NULL,
+        severity    TEXT    NOT NULL,
+        title       TEXT    NOT NULL,
+        message     TEXT    NOT NULL,
+        protocol    TEXT,
+        src_device  INTEGER,                     -- device ids, when the address is a device
+        dst_device  INTEGER,
+        src_addr    TEXT,                        -- IP, else MAC (v2 sourceDeviceAddress)
+        dst_addr    TEXT,
+        src_mac     TEXT,
+        dst_mac     TEXT,
+        info        TEXT,                        -- JSON additionalInformation, or null
+        remediation TEXT    NOT NULL,            -- JSON string[]
+        learn       TEXT    NOT NULL,            -- JSON string[]: baseline entries handleAndLearn adds
+        handled_at  INTEGER,                     -- epoch ms, wall clock
+        handled_by  TEXT
+      );
+      CREATE INDEX alerts_time ON alerts (time);
+      CREATE INDEX alerts_open ON alerts (dedup) WHERE status = 'new';
+      CREATE TABLE events (
+        id          INTEGER PRIMARY KEY,
+        time        INTEGER NOT NULL,            -- epoch ms (capture time)
+        type        TEXT    NOT NULL,
+        title       TEXT    NOT NULL,
+        severity    TEXT    NOT NULL,            -- INFO | NOTICE | ALERT
+        owner       TEXT,                        -- user name for events an operator caused
+        content     TEXT    NOT NULL
+      );
+      CREATE INDEX events_time ON events (time);
+      CREATE TABLE baseline (
+        id          INTEGER PRIMARY KEY,         -- readers pick up rows past the last id they saw
+        entry       TEXT    NOT NULL UNIQUE,     -- e.g. 'device:mac:00:1b:1b:23:eb:3b', 'op:modbus:10.0.0.1>10.0.0.2:16'
+        learned     INTEGER NOT NULL,            -- epoch ms, wall clock
+        source      TEXT    NOT NULL             -- learning | alert:<id>
+      );
+      CREATE TABLE alert_pcaps (
+        alert_id    INTEGER PRIMARY KEY,
+        file        TEXT    NOT NULL,            -- name under <data dir>/alert-pcaps/
+        packets     INTEGER NOT NULL,
+        bytes       INTEGER NOT NULL,
+        created     INTEGER NOT NULL             -- epoch ms, wall clock
+      );
+      CREATE TABLE forward_outbox (
+        id          INTEGER PRIMARY KEY,
+        alert_id    INTEGER NOT NULL,
+        rule        TEXT    NOT NULL,            -- forwarding rule name
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        next_try    INTEGER NOT NULL,            -- epoch ms, wall clock
+        last_error  TEXT,
+        created     INTEGER NOT NULL,
+        UNIQUE (alert_id, rule)
+      );
+      CREATE TABLE pcap_tokens (
+        hash        TEXT    PRIMARY KEY,         -- SHA-256 of the one-time download token
+        alert_id    INTEGER NOT NULL,
+        expires     INTEGER NOT NULL,            -- epoch ms, wall clock
+        used        INTEGER NOT NULL DEFAULT 0
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.reduce((v, m) => Math.max(v, m.version), 0);

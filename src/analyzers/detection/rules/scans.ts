@@ -1,0 +1,132 @@
+// Anomaly: scans and spoofing (issue 6; spec §4.2 thresholds, kept in settings): address scans (one
+// source reaching many addresses of one class-B subnet), port scans, ARP sweeps, ARP replies that
+// claim an address another MAC sends from, PLC scans (identification requests to many controllers, or
+// a sweep of function codes the controller refuses), and failed-login bursts.
+import type { Packet } from '../../../decode/packet.js';
+import { macToString } from '../../../decode/packet.js';
+import type { AppPdu } from '../../../decode/pdu.js';
+import type { Direction } from '../../../decode/types.js';
+import type { Flow } from '../../../flows/flow.js';
+import { ipv4Text } from '../../inventory/addresses.js';
+import { addr, type DetectionContext, endpointsOf, protocolName, type Rule } from '../rule.js';
+
+/** Distinct things per key in fixed windows; bounded in keys and in members per window. */
+class DistinctWindows {
+  private readonly by = new Map<string, { start: number; seen: Set<string | number> }>();
+  constructor(private readonly maxKeys = 50_000, private readonly maxMembers = 4096) {}
+  /** adds `member`; returns the distinct count in the window (0 when it was already there) */
+  add(key: string, member: string | number, ts: number, windowUs: number): number {
+    let w = this.by.get(key);
+    if (!w || ts - w.start > windowUs) {
+      if (!w && this.by.size >= this.maxKeys) this.by.clear();
+      this.by.set(key, (w = { start: ts, seen: new Set() }));
+    }
+    if (w.seen.has(member) || w.seen.size >= this.maxMembers) return 0;
+    w.seen.add(member);
+    return w.seen.size;
+  }
+}
+
+/** Failed sign-ins: FTP 530 (RFC 959), HTTP 401 (RFC 9110 §15.5.2), MQTT CONNACK refusals, Telnet "Login incorrect". */
+function loginFailed(p: AppPdu): boolean {
+  if (p.role !== 'response') return false;
+  switch (p.proto) {
+    case 'ftp': return p.functionCode === 530;
+    case 'http': return p.functionCode === 401;
+    case 'mqtt': return p.kind === 'connack' && typeof p.returnCode === 'number' && p.returnCode !== 0;
+    case 'opcua': return p.functionName === 'ActivateSessionResponse' && p.exception !== undefined;
+    default: return false;
+  }
+}
+
+const IDENTIFY = /identity|identification|szl|identify|report_server_id|list_identity|get_attribute_all/;
+
+export function scansRule(): Rule {
+  const subnets = new DistinctWindows();
+  const ports = new DistinctWindows();
+  const arp = new DistinctWindows();
+  const plcs = new DistinctWindows();
+  const codes = new DistinctWindows();
+  const logins = new Map<string, { start: number; n: number }>();
+  // who uses an address: the MAC its IPv4 traffic comes from, else the first MAC that claimed it in ARP
+  const ipMac = new Map<number, string>();
+  const arpMac = new Map<number, string>();
+  return {
+    name: 'scans',
+    protos: ['modbus', 'dnp3', 's7comm', 'enip', 'cip', 'bacnet', 'iec104', 'mms', 'opcua', 'ftp', 'http', 'mqtt', 'telnet'],
+    flowStart(flow: Flow, ctx: DetectionContext) {
+      const s = ctx.settings;
+      const c = flow.clientIp, dst = flow.serverIp;
+      const ts = flow.firstTs;
+      const subnet = flow.ipVersion === 4 ? `${(flow.serverIp4 >>> 24)}.${(flow.serverIp4 >>> 16) & 255}` : dst.slice(0, dst.lastIndexOf(':'));
+      const src = { ip: c, mac: null };
+      if (subnets.add(`${c}|${subnet}`, dst, ts, s.addressScanWindowSeconds * 1e6) === s.addressScanTargets) {
+        ctx.raise('Address Scan Detected', ts, src, null, `Address scan detected.\nScanning address: ${c}\nScanned subnet: ${subnet}.0.0/16\n${s.addressScanTargets} addresses were contacted within ${s.addressScanWindowSeconds / 60} minutes.`, { key: subnet });
+      }
+      if ((flow.proto === 6 || flow.proto === 17) && ports.add(`${c}|${dst}`, flow.serverPort, ts, s.portScanWindowSeconds * 1e6) === s.portScanPorts) {
+        ctx.raise('Port Scan Detected', ts, src, { ip: dst, mac: null }, `Port scan detected.\nScanning address: ${c}\nScanned address: ${dst}\n${s.portScanPorts} ports were probed within ${s.portScanWindowSeconds / 60} minutes.`, { protocol: flow.proto === 6 ? 'TCP' : 'UDP' });
+      }
+    },
+    packet(pkt: Packet, _flow: Flow | null, _dir: Direction, ctx: DetectionContext) {
+      if (pkt.ipVersion === 4) {
+        if (pkt.srcMacOff >= 0 && !ipMac.has(pkt.src4) && ipMac.size < 1_000_000) ipMac.set(pkt.src4, macToString(pkt.frameBuf, pkt.srcMacOff));
+        return;
+      }
+      if (pkt.arpOff < 0) return;
+      const b = pkt.frameBuf, o = pkt.arpOff;
+      if (o + 28 > b.length || b.readUInt16BE(o) !== 1 || b.readUInt16BE(o + 2) !== 0x0800) return; // Ethernet/IPv4 ARP only (RFC 826)
+      const senderMac = macToString(b, o + 8);
+      const senderIp = b.readUInt32BE(o + 14);
+      const targetIp = b.readUInt32BE(o + 24);
+      const s = ctx.settings;
+      const ts = pkt.ts;
+      if (pkt.arpOp === 1 && senderIp !== targetIp && senderIp !== 0) {
+        if (arp.add(senderMac, targetIp, ts, s.arpScanWindowSeconds * 1e6) === s.arpScanTargets) {
+          ctx.raise('ARP Address Scan Detected', ts, { ip: ipv4Text(senderIp), mac: senderMac }, null, `ARP address scan detected.\nScanning address: ${ipv4Text(senderIp)} (${senderMac})\n${s.arpScanTargets} addresses were asked for within ${s.arpScanWindowSeconds / 60} minutes.`, { protocol: 'ARP' });
+          ctx.event(ts, 'SCAN', `ARP scan from ${ipv4Text(senderIp)} (${senderMac})`);
+        }
+      }
+      if (senderIp === 0) return;
+      // a reply (or announcement) claiming an address that another MAC sends its traffic from
+      const owner = ipMac.get(senderIp) ?? arpMac.get(senderIp);
+      if (owner === undefined) { if (arpMac.size < 1_000_000) arpMac.set(senderIp, senderMac); return; }
+      if (owner !== senderMac && pkt.arpOp === 2) {
+        ctx.raise('ARP Spoofing', ts, { ip: ipv4Text(senderIp), mac: senderMac }, null, `The device ${senderMac} answered ARP for ${ipv4Text(senderIp)}, an address the device ${owner} uses: an IP/MAC conflict or ARP spoofing.`, { protocol: 'ARP', key: ipv4Text(senderIp) });
+      }
+    },
+    pdu(p: AppPdu, flow: Flow | null, dir: Direction, ts: number, ctx: DetectionContext) {
+      const s = ctx.settings;
+      if (loginFailed(p)) {
+        const [server, client] = endpointsOf(p, flow, dir);
+        const k = `${addr(client)}>${addr(server)}`;
+        let w = logins.get(k);
+        if (!w || ts - w.start > s.loginWindowSeconds * 1e6) {
+          if (!w && logins.size >= 50_000) logins.clear();
+          logins.set(k, (w = { start: ts, n: 0 }));
+        }
+        w.n++;
+        const proto = protocolName(p.proto);
+        if (p.proto === 'ftp' && w.n === 1) ctx.event(ts, 'FTP_AUTHENTICATION_FAILURE', `FTP sign-in from ${addr(client)} to ${addr(server)} failed`);
+        if (p.proto === 'ftp' && w.n === 2) ctx.raise('FTP Login Failed', ts, client, server, `Failed FTP sign-in attempts from ${addr(client)} to ${addr(server)}.`, { protocol: proto });
+        if (w.n === s.loginAttempts) ctx.raise('Excessive Login Attempts', ts, client, server, `${w.n} failed sign-in attempts from ${addr(client)} to ${addr(server)} over ${proto} within ${s.loginWindowSeconds} seconds: a possible brute-force attack.`, { protocol: proto });
+        if (w.n === Math.max(100, s.loginAttempts * 5)) ctx.raise('Password Guessing Attempt Detected', ts, client, server, `${w.n} failed sign-in attempts from ${addr(client)} to ${addr(server)} over ${proto}: password guessing.`, { protocol: proto });
+        return;
+      }
+      if (!flow) return;
+      if (p.role === 'request' && IDENTIFY.test(p.kind)) {
+        if (plcs.add(flow.clientIp, flow.serverIp, ts, s.plcScanWindowSeconds * 1e6) === s.plcScanCodes) {
+          ctx.raise('PLC Scan Detected', ts, { ip: flow.clientIp, mac: null }, null, `PLC scan detected: ${flow.clientIp} sent identification requests to ${s.plcScanCodes} controllers within ${s.plcScanWindowSeconds / 60} minutes.`, { protocol: protocolName(p.proto), key: 'identify' });
+          ctx.event(ts, 'SCAN', `PLC scan from ${flow.clientIp}`);
+        }
+      }
+      // a function-code sweep: codes the server refuses as illegal, or that no specification defines
+      const refused = (p.role === 'response' && p.exception?.code === 1 && p.proto === 'modbus') ||
+        (p.role === 'request' && (p.kind === 'unknown_request' || p.kind === 'user_defined_request' || p.kind === 'unknown'));
+      if (refused && typeof p.functionCode === 'number' &&
+        codes.add(`${flow.clientIp}>${flow.serverIp}|${p.proto}`, p.functionCode, ts, s.plcScanWindowSeconds * 1e6) === s.plcScanCodes) {
+        ctx.raise('PLC Scan Detected', ts, { ip: flow.clientIp, mac: null }, { ip: flow.serverIp, mac: null }, `Function code scan detected: ${flow.clientIp} tried ${s.plcScanCodes} function codes ${flow.serverIp} does not implement within ${s.plcScanWindowSeconds / 60} minutes (${protocolName(p.proto)}).`, { protocol: protocolName(p.proto), key: 'function-codes' });
+        ctx.event(ts, 'SCAN', `Function code scan from ${flow.clientIp} to ${flow.serverIp}`);
+      }
+    },
+  };
+}
