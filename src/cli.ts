@@ -4,7 +4,9 @@ import { Command, CommanderError } from 'commander';
 import { AppError } from './errors.js';
 import { isStartupError } from './store/errors.js';
 import { VERSION } from './version.js';
+import { registerAlertCommands } from './cli/alert-commands.js';
 import { registerAuditCommand } from './cli/audit-command.js';
+import { registerForwardingCommands } from './cli/forwarding-commands.js';
 import { registerInventoryCommands } from './cli/inventory-commands.js';
 import { registerReplayCommand } from './cli/replay-command.js';
 import { registerRunCommand } from './cli/run-command.js';
@@ -24,6 +26,8 @@ const program = new Command('otsensor')
 registerRunCommand(program, dataDirOption);
 registerReplayCommand(program, dataDirOption);
 registerInventoryCommands(program, dataDirOption);
+registerAlertCommands(program, dataDirOption);
+registerForwardingCommands(program, dataDirOption);
 registerUserCommands(program, dataDirOption);
 registerTokenCommands(program, dataDirOption);
 registerAuditCommand(program, dataDirOption);

@@ -18,6 +18,11 @@ import type { Speed } from './sources/pacing.js';
 import { type LiveMethod, openLiveSource } from './sources/live.js';
 import { IngestRuns } from './store/ingest-runs.js';
 import { InventoryService } from './inventory-service.js';
+import { DetectionService } from './detection-service.js';
+import { scheduleRetention } from './alerts/retention.js';
+import { catalogAlert } from './analyzers/detection/catalog.js';
+import { enqueue, ForwardingWorker } from './forwarding/outbox.js';
+import { localSensorIdentity } from './forwarding/formats.js';
 
 /** What the daemon ingests while it serves: capture files, or a live interface. */
 export type IngestSpec =
@@ -59,27 +64,45 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   let state: HealthReport['status'] = 'starting';
   const servers: Server[] = [];
   let flushTimer: NodeJS.Timeout | undefined;
+  let retention: { stop(): void } | null = null;
+  let forwarder: ForwardingWorker | null = null;
   const stopIngest = new AbortController();
   let ingestDone: Promise<void> | null = null;
   const closeAll = async () => {
     state = 'stopping';
     if (flushTimer) clearInterval(flushTimer);
+    retention?.stop();
     stopIngest.abort();
     await ingestDone;
+    await forwarder?.stop();
     await Promise.all(servers.map((s) => stopServer(s)));
     appliance.close(); // final flush of coalesced token usage, then the database
   };
 
   try {
     const inventory = new InventoryService(appliance.db);
-    const background = opts.ingest ? startIngest(opts.ingest, appliance, inventory, log, stopIngest.signal) : null;
+    // forwarding (issue 6): a new alert is queued in the transaction that stores it; the worker sends
+    const detection = new DetectionService({ db: appliance.db, dataDir: opts.dataDir, settings: () => appliance.config.data.settings, inventory,
+      onNewAlert: (db, a) => { enqueue(db, a, appliance.config.data.forwarding, Date.now()); } });
+    forwarder = new ForwardingWorker(appliance.db, () => appliance.config.data.forwarding, (id) => detection.store.get(id), localSensorIdentity(),
+      { category: (title) => { try { return catalogAlert(title).category; } catch { return null; } } });
+    forwarder.start();
+    inventory.afterFlush = () => { const r = detection.flush(); if (r.alerts > 0) forwarder?.notify(); };
+    const background = opts.ingest ? startIngest(opts.ingest, appliance, inventory, detection, log, stopIngest.signal) : null;
+    // retention (issue 6; spec §1.16, §5.6): PCAPs by age and disk quota, closed alerts after 90 days, events with them
+    retention = scheduleRetention([
+      { name: 'alert-pcaps', run: () => detection.pcaps.purge(Date.now()) },
+      { name: 'alerts', run: () => { detection.store.purgeOlderThan(Date.now() - ALERT_RETENTION_MS); detection.store.events.purgeOlderThan(Date.now() - ALERT_RETENTION_MS); } },
+    ], { onError: (name, err) => log.error({ err, job: name }, 'retention job failed') });
     ingestDone = background?.done ?? null;
     const throttle = new Throttle();
     const guard = new LoginGuard(appliance.users, appliance.audit, throttle, appliance.config);
     const app = buildApp({
       users: appliance.users, tokens: appliance.tokens, guard, throttle, config: appliance.config, log, inventory: inventory.store,
+      alerts: { store: detection.store, pcaps: detection.pcaps, handle: (a, action, by) => detection.handle(a, action, by) },
       health: () => ({ status: state, version: VERSION, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), ingest: background?.health() ?? { state: 'idle' },
-        inventory: { devices: inventory.store.count('devices'), connections: inventory.store.count('connections'), lastFlush: inventory.lastFlush } }),
+        inventory: { devices: inventory.store.count('devices'), connections: inventory.store.count('connections'), lastFlush: inventory.lastFlush },
+        detection: { alerts: detection.store.count(), learning: detection.detector.learningState.on, lastFlush: detection.lastFlush } }),
     });
     const flushMs = appliance.config.data.settings.tokens.usageFlushSeconds * 1000;
     flushTimer = setInterval(() => {
@@ -113,8 +136,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   }
 }
 
-function startIngest(spec: IngestSpec, appliance: Appliance, inventory: InventoryService, log: Logger, signal: AbortSignal) {
-  const sensor = createSensor([inventory.observer]);
+/** Closed alerts and events are kept 90 days (spec §5.6 "Alert retention on sensor: 90 days"). */
+const ALERT_RETENTION_MS = 90 * 86_400_000;
+
+function startIngest(spec: IngestSpec, appliance: Appliance, inventory: InventoryService, detection: DetectionService, log: Logger, signal: AbortSignal) {
+  const sensor = createSensor([inventory.observer, ...detection.analyzers()]);
   const live = 'interface' in spec;
   const ingest = live
     ? new Ingest(sensor, { live: { name: `interface:${spec.interface}`, open: () => openLiveSource(spec.interface, spec.bpf ?? null, spec.method) }, signal })
@@ -127,6 +153,7 @@ function startIngest(spec: IngestSpec, appliance: Appliance, inventory: Inventor
   inventory.start((err) => log.error({ err }, 'writing the inventory failed'));
   const flushInventory = async () => {
     await inventory.stop();
+    detection.finish();
     try { inventory.flush(); } catch (err) { log.error({ err }, 'writing the inventory failed'); }
   };
   const done = ingest.run().then(async (report) => {

@@ -22,8 +22,26 @@ export class InventoryService {
   /** the last flush: how long it took and what it wrote (for /healthz and the benchmark) */
   lastFlush = { ms: 0, devices: 0, connections: 0 };
 
+  /** decides `authorized` (the learned baseline, issue 6); every device is authorized without one */
+  authorized: ((ips: readonly string[], mac: string | null, firstSeenUs: number) => boolean) | undefined;
+
   constructor(db: Db, private readonly vendorOfMac: (mac: string) => string | null = (mac) => defaultRegistry().vendorOf(mac)) {
     this.store = new InventoryStore(db);
+  }
+
+  /** The device id of an address as of the last flush (null: not a device, or not written yet). */
+  deviceIdOf(e: { ip: string | null; mac: string | null } | null): number | null {
+    if (!e) return null;
+    if (e.ip !== null) {
+      const id = this.ipIds.get(e.ip);
+      if (id !== undefined) return id;
+    }
+    return e.mac !== null ? this.ids.get(`mac:${e.mac}`) ?? null : null;
+  }
+
+  /** The baseline changed under devices already built: rebuild them all at the next flush. */
+  invalidateDevices(): void {
+    this.deviceMemo.clear();
   }
 
   /** Writes what changed now, in one transaction (the end of an ingest, the CLI). */
@@ -56,11 +74,15 @@ export class InventoryService {
   private flushed(startedAt: number, inv: Inventory | null, r: { devices: number; connections: number }): { devices: number; connections: number } {
     inv?.written?.();
     this.lastFlush = { ms: +(performance.now() - startedAt).toFixed(1), ...r };
+    this.afterFlush?.();
     return r;
   }
 
+  /** Runs after each successful write: the detection flush, whose alerts need the device ids just written. */
+  afterFlush: (() => void) | null = null;
+
   private materialize(): Inventory {
-    return materialize(this.observer, { ids: this.ids, ipIds: this.ipIds, deviceMemo: this.deviceMemo, connectionMemo: this.connectionMemo, vendorOfMac: this.vendorOfMac });
+    return materialize(this.observer, { ids: this.ids, ipIds: this.ipIds, deviceMemo: this.deviceMemo, connectionMemo: this.connectionMemo, vendorOfMac: this.vendorOfMac, authorized: this.authorized });
   }
 
   private clockMs(): number {

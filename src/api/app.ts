@@ -15,6 +15,11 @@ import { authenticationRoutes } from './routes/authentication.js';
 import { healthRoutes, type HealthReport } from './routes/health.js';
 import { principalOf, requireRole } from './token-auth.js';
 import { throttleRule } from '../auth/throttle.js';
+import { PcapTokens } from '../auth/pcap-tokens.js';
+import type { AlertPcapStore } from '../store/alert-pcaps.js';
+import { alertPcapRoutes } from './routes/alert-pcap.js';
+import { alertRoutes, type AlertActions } from './routes/alerts.js';
+import { eventRoutes } from './routes/events.js';
 
 export interface ApiDeps {
   users: UserService;
@@ -25,6 +30,8 @@ export interface ApiDeps {
   log: Logger;
   health: () => HealthReport;
   inventory: InventoryStore;
+  /** alerts, their handling and PCAPs (issue 6) */
+  alerts: AlertActions & { pcaps: AlertPcapStore };
 }
 
 export function buildApp(deps: ApiDeps): Express {
@@ -54,6 +61,11 @@ export function buildApp(deps: ApiDeps): Express {
   app.use(authenticationRoutes(deps.users, deps.guard));
   app.use(apiTokenRoutes(deps.tokens, adminOnly));
   app.use(deviceRoutes(deps.inventory, anyRole));
+  // managing alerts and downloading their PCAPs takes Security Analyst or Admin (spec §6.2)
+  const analyst = requireRole(deps.tokens, deps.throttle, tokenRule, 'security-analyst');
+  app.use(alertRoutes(deps.alerts, anyRole, analyst));
+  app.use(eventRoutes(deps.alerts.store.events, anyRole));
+  app.use(alertPcapRoutes(deps.alerts.store, deps.alerts.pcaps, new PcapTokens(deps.alerts.store.db), analyst));
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

@@ -82,6 +82,8 @@ export interface MaterializeOptions {
   /** connections between flushes, for incremental rebuilding (with ipIds) */
   connectionMemo?: ConnectionMemo;
   vendorOfMac: (mac: string) => string | null;
+  /** is a device with these addresses in the learned baseline? (absent: every device is) */
+  authorized?: (ips: readonly string[], mac: string | null, firstSeenUs: number) => boolean;
 }
 
 const GATEWAY_MIN_IPS = 3;
@@ -206,7 +208,7 @@ function nextId(ids: Map<string, number>): number {
   return max + 1;
 }
 
-function buildDevice(p: { key: string; ips: IpSubject[]; mac: MacSubject | null }, opts: MaterializeOptions): SensorDevice {
+function buildDevice(p: { key: string; first: number; ips: IpSubject[]; mac: MacSubject | null }, opts: MaterializeOptions): SensorDevice {
   const subjects = [...p.ips, ...(p.mac ? [p.mac] : [])];
   const facts: Fact[] = subjects.flatMap((s) => s.facts);
   const protocols = new Map<string, ProtocolUse>();
@@ -240,8 +242,8 @@ function buildDevice(p: { key: string; ips: IpSubject[]; mac: MacSubject | null 
     macAddresses: mac ? [mac] : null,
     type: typeOf(b, engineering),
     engineeringStation: engineering,
-    // every device is authorized until learning mode exists (issue 6)
-    authorized: true,
+    // authorized = in the learned baseline (issue 6; spec §5.6: devices seen while learning)
+    authorized: opts.authorized ? opts.authorized(ips, mac, p.first) : true,
     scanner: isScanner(b),
     protocols: protocolList(protocols),
     firmware: firmwareList(subjects.flatMap((s) => s.modules), facts, ips[0] ?? NA),

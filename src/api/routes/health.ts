@@ -8,6 +8,8 @@ export interface HealthReport {
   ingest: Record<string, unknown>;
   /** rows stored, and the last flush: how long it took and how many rows it changed */
   inventory: { devices: number; connections: number; lastFlush: { ms: number; devices: number; connections: number } };
+  /** alerts stored, learning mode, and the last detection flush */
+  detection?: { alerts: number; learning: boolean; lastFlush: { ms: number; alerts: number; events: number } };
 }
 
 export function healthRoutes(report: () => HealthReport): Router {

@@ -1,0 +1,39 @@
+// Runs captures through the real pipeline with the inventory and detection services writing into a
+// real data dir (SQLite file, alert PCAP files), as `otsensor replay` does, for detection tests.
+import { openAppliance } from '../../src/appliance.js';
+import { DetectionService } from '../../src/detection-service.js';
+import { Ingest } from '../../src/ingest.js';
+import { InventoryService } from '../../src/inventory-service.js';
+import { createSensor } from '../../src/pipeline.js';
+import type { Settings } from '../../src/store/config-schema.js';
+
+export interface ReplayOptions {
+  learning?: { on: boolean; until: number | null; untilOffset?: number };
+  /** settings changes for this run (e.g. an engine switched off) */
+  detection?: Partial<Settings['detection']>;
+}
+
+export async function replayInto(dataDir: string, files: string[], opts: ReplayOptions = {}) {
+  const app = await openAppliance(dataDir, { bootstrap: false });
+  try {
+    if (opts.detection) app.config.mutate((d) => { Object.assign(d.settings.detection, opts.detection); });
+    const inventory = new InventoryService(app.db);
+    const detection = new DetectionService({ db: app.db, dataDir, settings: () => app.config.data.settings, inventory, learning: opts.learning });
+    inventory.afterFlush = () => detection.flush();
+    const report = await new Ingest(createSensor([inventory.observer, ...detection.analyzers()]), { files }).run();
+    detection.finish();
+    inventory.flush();
+    const alerts = detection.store.list();
+    const paths = new Map(alerts.map((a) => [a.id, detection.pcaps.path(a.id)]));
+    return {
+      report,
+      alerts,
+      events: detection.store.events.list(null, null, 100_000),
+      baseline: detection.store.baseline.count(),
+      devices: JSON.parse(inventory.store.devicesJson()) as Array<{ id: number; ipAddresses: string[] | null; macAddresses: string[] | null; authorized: boolean }>,
+      pcapPath: (id: number) => paths.get(id) ?? null,
+    };
+  } finally {
+    app.close();
+  }
+}
