@@ -7,7 +7,7 @@ import { defaultRules } from './analyzers/detection/rules/index.js';
 import type { Rule } from './analyzers/detection/rule.js';
 import { type CompletedCapture, PacketRecorder } from './analyzers/packet-recorder.js';
 import type { InventoryService } from './inventory-service.js';
-import { AlertPcapStore } from './store/alert-pcaps.js';
+import { AlertPcapStore, pcapLimits } from './store/alert-pcaps.js';
 import { AlertStore, type HandleAction, type StoredAlert } from './store/alert-store.js';
 import type { Settings } from './store/config-schema.js';
 import type { Db } from './store/database.js';
@@ -44,10 +44,7 @@ export class DetectionService {
   constructor(private readonly opts: DetectionOptions) {
     const s = opts.settings();
     this.store = new AlertStore(opts.db);
-    this.pcaps = new AlertPcapStore(opts.db, opts.dataDir, () => {
-      const p = opts.settings().pcap;
-      return { maxTotalBytes: p.maxTotalMegabytes * 1024 * 1024, retentionDays: p.retentionDays };
-    });
+    this.pcaps = new AlertPcapStore(opts.db, opts.dataDir, () => pcapLimits(opts.settings().pcap));
     this.recorder = opts.pcaps === false ? null : new PacketRecorder({
       ringPackets: s.pcap.ringPackets, ringBytes: s.pcap.ringMegabytes * 1024 * 1024, beforePackets: s.pcap.beforePackets,
       afterPackets: s.pcap.afterPackets, afterUs: s.pcap.afterSeconds * 1e6, maxPacketsPerCapture: s.pcap.maxPacketsPerAlert,

@@ -11,9 +11,9 @@ type Opts = DataDirOption & { json?: boolean; state?: string; output?: string; m
 
 const time = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-async function stores(o: Opts) {
-  const [{ AlertStore }, { AlertPcapStore }] = await Promise.all([import('../store/alert-store.js'), import('../store/alert-pcaps.js')]);
-  return { AlertStore, AlertPcapStore };
+async function stores() {
+  const [{ AlertStore }, { AlertPcapStore, pcapLimits }] = await Promise.all([import('../store/alert-store.js'), import('../store/alert-pcaps.js')]);
+  return { AlertStore, AlertPcapStore, pcapLimits };
 }
 
 export function registerAlertCommands(program: Command, dataDirOption: (c: Command) => Command): void {
@@ -23,7 +23,7 @@ export function registerAlertCommands(program: Command, dataDirOption: (c: Comma
     .option('--state <state>', 'handled or unhandled').option('--json', 'print the JSON array the API serves'))
     .action(async (o: Opts) => {
       if (o.state !== undefined && o.state !== 'handled' && o.state !== 'unhandled') throw new InputError('--state takes handled or unhandled');
-      const { AlertStore } = await stores(o);
+      const { AlertStore } = await stores();
       const { alertV2 } = await import('../api/serializers/alert.js');
       const list = await withAppliance(o, (app) => new AlertStore(app.db).list({ state: o.state as 'handled' | 'unhandled' | undefined }));
       if (o.json) return void process.stdout.write(JSON.stringify(list.map(alertV2), null, 2) + '\n');
@@ -33,7 +33,7 @@ export function registerAlertCommands(program: Command, dataDirOption: (c: Comma
 
   dataDirOption(alerts.command('show <id>').description('one alert, whole, with its remediation steps'))
     .action(async (id: string, o: Opts) => {
-      const { AlertStore } = await stores(o);
+      const { AlertStore } = await stores();
       const a = await withAppliance(o, (app) => new AlertStore(app.db).find(id));
       if (!a) throw new NotFoundError(`no alert ${id}`);
       process.stdout.write(JSON.stringify(a, null, 2) + '\n');
@@ -42,7 +42,7 @@ export function registerAlertCommands(program: Command, dataDirOption: (c: Comma
   for (const [name, action, what] of [['handle', 'handle', 'close the alert'], ['learn', 'handleAndLearn', 'close the alert and add what it reports to the baseline']] as const) {
     dataDirOption(alerts.command(`${name} <id>`).description(`${what} (as PUT /external/v1/alerts/<UUID> {"action": "${action}"})`))
       .action(async (id: string, o: Opts) => {
-        const { AlertStore } = await stores(o);
+        const { AlertStore } = await stores();
         const message = await withAppliance(o, (app) => {
           const store = new AlertStore(app.db);
           const a = store.find(id);
@@ -59,12 +59,11 @@ export function registerAlertCommands(program: Command, dataDirOption: (c: Comma
   dataDirOption(alerts.command('pcap <id>').description("write the alert's PCAP (as GET /api/v2/alerts/pcap/<id>)")
     .requiredOption('-o, --output <file>', 'where to write it'))
     .action(async (id: string, o: Opts) => {
-      const { AlertStore, AlertPcapStore } = await stores(o);
+      const { AlertStore, AlertPcapStore, pcapLimits } = await stores();
       const bytes = await withAppliance(o, (app) => {
         const a = new AlertStore(app.db).find(id);
         if (!a) throw new NotFoundError(`no alert ${id}`);
-        const p = app.config.data.settings.pcap;
-        const file = new AlertPcapStore(app.db, app.dataDir, () => ({ maxTotalBytes: p.maxTotalMegabytes * 1048576, retentionDays: p.retentionDays })).read(a.id);
+        const file = new AlertPcapStore(app.db, app.dataDir, () => pcapLimits(app.config.data.settings.pcap)).read(a.id);
         if (!file) throw new NotFoundError(`PCAP file is not available for alert ${a.id}`);
         return file;
       });
@@ -81,8 +80,7 @@ export function registerAlertCommands(program: Command, dataDirOption: (c: Comma
       const { EventStore } = await import('../store/event-store.js');
       const list = await withAppliance(o, (app) => {
         const ev = new EventStore(app.db);
-        const since = o.minutes === undefined ? null : ev.clock(Date.now()) - Math.min(Number(o.minutes), 4320) * 60_000;
-        return ev.list(since, o.type?.toUpperCase() ?? null);
+        return ev.list(ev.since(o.minutes === undefined ? undefined : Number(o.minutes), Date.now()), o.type?.toUpperCase() ?? null);
       });
       if (o.json) return void process.stdout.write(JSON.stringify(list, null, 2) + '\n');
       process.stdout.write(table(['TIME', 'SEVERITY', 'TYPE', 'CONTENT'], list.map((e) => [time(e.timestamp), e.severity, e.type, e.content])) + '\n');

@@ -5,6 +5,7 @@
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { CompletedCapture } from '../analyzers/packet-capture.js';
+import type { Settings } from './config-schema.js';
 import type { Db } from './database.js';
 import { prepareDataDir } from './data-dir.js';
 import { processAlive } from './durable-json-file.js';
@@ -22,6 +23,11 @@ export interface AlertPcapLimits {
 }
 
 interface Row { alert_id: number; file: string; bytes: number; created: number }
+
+/** The store's limits from the `pcap` settings group (megabytes to bytes). */
+export function pcapLimits(p: Settings['pcap']): AlertPcapLimits {
+  return { maxTotalBytes: p.maxTotalMegabytes * 1024 * 1024, retentionDays: p.retentionDays };
+}
 
 export class AlertPcapStore {
   readonly dir: string;

@@ -2,6 +2,7 @@
 // frame counted back from the sensor clock (capture time while replaying).
 import type { TimelineEvent } from '../analyzers/detection/types.js';
 import type { Db } from './database.js';
+import { sensorClock } from './inventory-store.js';
 
 export interface SensorEvent {
   timestamp: number;
@@ -11,6 +12,9 @@ export interface SensorEvent {
   owner: string | null;
   content: string;
 }
+
+/** `minutesTimeFrame` is capped at 3 days (spec §1.10); larger values are clamped, not refused. */
+export const MAX_MINUTES = 4320;
 
 export class EventStore {
   constructor(private readonly db: Db) {}
@@ -24,8 +28,12 @@ export class EventStore {
 
   /** The sensor clock in epoch ms: the capture time the inventory last reached, else the wall clock. */
   clock(wallMs: number): number {
-    const r = this.db.prepare("SELECT value FROM inventory_meta WHERE name = 'clock'").get() as { value: number } | undefined;
-    return r?.value ?? wallMs;
+    return sensorClock(this.db, wallMs);
+  }
+
+  /** Where a time frame of `minutes` (clamped to MAX_MINUTES) starts on the sensor clock; null: no frame. */
+  since(minutes: number | undefined, wallMs: number): number | null {
+    return minutes === undefined ? null : this.clock(wallMs) - Math.min(minutes, MAX_MINUTES) * 60_000;
   }
 
   /** Newest first; `sinceMs` inclusive; at most `limit`. */

@@ -19,6 +19,11 @@ export interface ConnectionFilter {
   deviceId?: number;
 }
 
+/** The sensor clock: the latest capture time ingested, epoch ms (`fallback` before any). */
+export function sensorClock(db: Db, fallback: number): number {
+  return (db.prepare("SELECT value FROM inventory_meta WHERE name = 'clock'").pluck().get() as number | undefined) ?? fallback;
+}
+
 export class InventoryStore {
   /** what this process last wrote, to skip unchanged rows */
   private readonly written = new Map<string, string>();
@@ -157,7 +162,7 @@ export class InventoryStore {
 
   /** The sensor clock: the latest capture time ingested, epoch ms (`fallback` before any). */
   clock(fallback: number): number {
-    return (this.db.prepare("SELECT value FROM inventory_meta WHERE name = 'clock'").pluck().get() as number | undefined) ?? fallback;
+    return sensorClock(this.db, fallback);
   }
 
   /** The devices as a JSON array text, rows as stored. */

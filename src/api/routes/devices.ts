@@ -2,23 +2,9 @@
 // built once per inventory version and reused until the next write, so a full dump costs a string
 // send, not a query and a join, while the ingest keeps writing (issue 5: no request waits on a flush).
 import { Router, type Request, type RequestHandler } from 'express';
+import { param, wholeNumber } from '../query.js';
 import { InputError, NotFoundError } from '../../errors.js';
 import type { ConnectionFilter, InventoryStore } from '../../store/inventory-store.js';
-
-/** Query parameters as the docs' examples send them: an empty value is the same as none (§1.6). */
-function param(req: Request, name: string): string | undefined {
-  const v = req.query[name];
-  if (v === undefined || v === '') return undefined;
-  if (typeof v !== 'string') throw new InputError(`${name} must be given once`);
-  return v;
-}
-
-function wholeNumber(req: Request, name: string): number | undefined {
-  const v = param(req, name);
-  if (v === undefined) return undefined;
-  if (!/^\d{1,15}$/.test(v)) throw new InputError(`${name} must be a whole number, not ${JSON.stringify(v)}`);
-  return Number(v);
-}
 
 function connectionFilter(req: Request): ConnectionFilter {
   const f: ConnectionFilter = {};

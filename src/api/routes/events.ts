@@ -7,16 +7,13 @@ import { eventTypes } from '../../analyzers/detection/catalog.js';
 import type { EventStore } from '../../store/event-store.js';
 import { param, wholeNumber } from '../query.js';
 
-export const MAX_MINUTES = 4320;
-
 export function eventRoutes(events: EventStore, anyRole: RequestHandler): Router {
   const r = Router();
   r.get('/api/v1/events', anyRole, (req, res) => {
     const minutes = wholeNumber(req, 'minutesTimeFrame');
     const t = param(req, 'type');
     const type = t !== undefined && eventTypes().has(t.toUpperCase()) ? t.toUpperCase() : null;
-    const since = minutes === undefined ? null : events.clock(Date.now()) - Math.min(minutes, MAX_MINUTES) * 60_000;
-    res.json(events.list(since, type));
+    res.json(events.list(events.since(minutes, Date.now()), type));
   });
   return r;
 }

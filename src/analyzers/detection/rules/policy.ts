@@ -6,7 +6,7 @@ import type { Packet } from '../../../decode/packet.js';
 import type { AppPdu } from '../../../decode/pdu.js';
 import type { Direction } from '../../../decode/types.js';
 import type { Flow } from '../../../flows/flow.js';
-import { ipv4IsLocalRange, ipv4NeverDevice, ipv4Number, ipv4Text, macIsGroup } from '../../inventory/addresses.js';
+import { ipv4IsLocalRange, ipv4NeverDevice, ipv4Number, ipv4Text, ipv6IsLocalRange, ipv6NeverDevice, macIsGroup } from '../../inventory/addresses.js';
 import { addr, type DetectionContext, endpointsOf, protocolName, type Rule } from '../rule.js';
 
 /** The catalog's "new traffic combination" title per protocol (spec §4.1). */
@@ -32,13 +32,13 @@ const MAX_SEEN = 1_000_000;
 /** An address the sensor treats as the plant's own (a device, not the Internet). */
 function local(ip: string): boolean {
   const n = ipv4Number(ip);
-  if (n === null) return ip.startsWith('fe8') || ip.startsWith('fc') || ip.startsWith('fd') || ip === '::1';
+  if (n === null) return ipv6IsLocalRange(ip);
   return ipv4IsLocalRange(n);
 }
 
 function publicAddress(ip: string): boolean {
   const n = ipv4Number(ip);
-  if (n === null) return !(ip.startsWith('ff') || ip === '::' || local(ip));
+  if (n === null) return !ipv6NeverDevice(ip) && !ipv6IsLocalRange(ip);
   return !ipv4IsLocalRange(n) && !ipv4NeverDevice(n) && (n >>> 24) !== 0;
 }
 

@@ -9,6 +9,7 @@ import type { Direction } from '../../../decode/types.js';
 import type { Flow } from '../../../flows/flow.js';
 import { addr, type DetectionContext, endpointsOf, protocolName, type Rule } from '../rule.js';
 import type { Endpoint } from '../types.js';
+import { CountWindows } from './windows.js';
 
 /** Modbus exception codes (Modbus Application Protocol v1.1b3 §7) -> the catalog's titles. */
 const MODBUS_EXCEPTION_TITLE: Record<number, string> = {
@@ -44,19 +45,6 @@ function marks(flow: Flow): SessionMarks {
   let m = flow.notes.detectionSession as SessionMarks | undefined;
   if (!m) flow.notes.detectionSession = m = { malformed: [], pdus: 0, unexpected: false };
   return m;
-}
-
-/** Exceptions per answering device in fixed windows (spec §4.2 #1: 20 exceptions / 1 h). */
-class ExceptionCounter {
-  private readonly by = new Map<string, { start: number; n: number }>();
-  add(device: string, ts: number, windowUs: number): number {
-    let w = this.by.get(device);
-    if (!w || ts - w.start > windowUs) {
-      if (!w && this.by.size >= 10_000) this.by.clear();
-      this.by.set(device, (w = { start: ts, n: 0 }));
-    }
-    return ++w.n;
-  }
 }
 
 function modbus(p: AppPdu, src: Endpoint, dst: Endpoint, ts: number, ctx: DetectionContext): void {
@@ -95,7 +83,8 @@ function dnp3(p: AppPdu, src: Endpoint, dst: Endpoint, ts: number, ctx: Detectio
 }
 
 export function protocolViolationsRule(): Rule {
-  const exceptions = new ExceptionCounter();
+  // spec §4.2 #1: 20 exceptions / 1 h per answering device
+  const exceptions = new CountWindows(10_000);
   return {
     name: 'protocol-violations',
     protos: ['modbus', 'dnp3', 'iec104', 'cip', 'enip', 'bacnet', 'mms', 'opcua', 'pndcp', 's7comm'],

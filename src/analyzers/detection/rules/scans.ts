@@ -9,23 +9,7 @@ import type { Direction } from '../../../decode/types.js';
 import type { Flow } from '../../../flows/flow.js';
 import { ipv4Text } from '../../inventory/addresses.js';
 import { addr, type DetectionContext, endpointsOf, protocolName, type Rule } from '../rule.js';
-
-/** Distinct things per key in fixed windows; bounded in keys and in members per window. */
-class DistinctWindows {
-  private readonly by = new Map<string, { start: number; seen: Set<string | number> }>();
-  constructor(private readonly maxKeys = 50_000, private readonly maxMembers = 4096) {}
-  /** adds `member`; returns the distinct count in the window (0 when it was already there) */
-  add(key: string, member: string | number, ts: number, windowUs: number): number {
-    let w = this.by.get(key);
-    if (!w || ts - w.start > windowUs) {
-      if (!w && this.by.size >= this.maxKeys) this.by.clear();
-      this.by.set(key, (w = { start: ts, seen: new Set() }));
-    }
-    if (w.seen.has(member) || w.seen.size >= this.maxMembers) return 0;
-    w.seen.add(member);
-    return w.seen.size;
-  }
-}
+import { CountWindows, DistinctWindows } from './windows.js';
 
 /** Failed sign-ins: FTP 530 (RFC 959), HTTP 401 (RFC 9110 §15.5.2), MQTT CONNACK refusals, Telnet "Login incorrect". */
 function loginFailed(p: AppPdu): boolean {
@@ -47,7 +31,7 @@ export function scansRule(): Rule {
   const arp = new DistinctWindows();
   const plcs = new DistinctWindows();
   const codes = new DistinctWindows();
-  const logins = new Map<string, { start: number; n: number }>();
+  const logins = new CountWindows();
   // who uses an address: the MAC its IPv4 traffic comes from, else the first MAC that claimed it in ARP
   const ipMac = new Map<number, string>();
   const arpMac = new Map<number, string>();
@@ -98,18 +82,12 @@ export function scansRule(): Rule {
       const s = ctx.settings;
       if (loginFailed(p)) {
         const [server, client] = endpointsOf(p, flow, dir);
-        const k = `${addr(client)}>${addr(server)}`;
-        let w = logins.get(k);
-        if (!w || ts - w.start > s.loginWindowSeconds * 1e6) {
-          if (!w && logins.size >= 50_000) logins.clear();
-          logins.set(k, (w = { start: ts, n: 0 }));
-        }
-        w.n++;
+        const n = logins.add(`${addr(client)}>${addr(server)}`, ts, s.loginWindowSeconds * 1e6);
         const proto = protocolName(p.proto);
-        if (p.proto === 'ftp' && w.n === 1) ctx.event(ts, 'FTP_AUTHENTICATION_FAILURE', `FTP sign-in from ${addr(client)} to ${addr(server)} failed`);
-        if (p.proto === 'ftp' && w.n === 2) ctx.raise('FTP Login Failed', ts, client, server, `Failed FTP sign-in attempts from ${addr(client)} to ${addr(server)}.`, { protocol: proto });
-        if (w.n === s.loginAttempts) ctx.raise('Excessive Login Attempts', ts, client, server, `${w.n} failed sign-in attempts from ${addr(client)} to ${addr(server)} over ${proto} within ${s.loginWindowSeconds} seconds: a possible brute-force attack.`, { protocol: proto });
-        if (w.n === Math.max(100, s.loginAttempts * 5)) ctx.raise('Password Guessing Attempt Detected', ts, client, server, `${w.n} failed sign-in attempts from ${addr(client)} to ${addr(server)} over ${proto}: password guessing.`, { protocol: proto });
+        if (p.proto === 'ftp' && n === 1) ctx.event(ts, 'FTP_AUTHENTICATION_FAILURE', `FTP sign-in from ${addr(client)} to ${addr(server)} failed`);
+        if (p.proto === 'ftp' && n === 2) ctx.raise('FTP Login Failed', ts, client, server, `Failed FTP sign-in attempts from ${addr(client)} to ${addr(server)}.`, { protocol: proto });
+        if (n === s.loginAttempts) ctx.raise('Excessive Login Attempts', ts, client, server, `${n} failed sign-in attempts from ${addr(client)} to ${addr(server)} over ${proto} within ${s.loginWindowSeconds} seconds: a possible brute-force attack.`, { protocol: proto });
+        if (n === Math.max(100, s.loginAttempts * 5)) ctx.raise('Password Guessing Attempt Detected', ts, client, server, `${n} failed sign-in attempts from ${addr(client)} to ${addr(server)} over ${proto}: password guessing.`, { protocol: proto });
         return;
       }
       if (!flow) return;
