@@ -90,7 +90,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     forwarder = new ForwardingWorker(appliance.db, () => appliance.config.data.forwarding, (id) => detection.store.get(id), localSensorIdentity(),
       { category: (title) => { try { return catalogAlert(title).category; } catch { return null; } } });
     forwarder.start();
-    inventory.afterFlush = () => { const r = detection.flush(); if (r.alerts > 0) forwarder?.notify(); };
+    const sent = (r: { alerts: number }) => { if (r.alerts > 0) forwarder?.notify(); };
+    // the periodic flush writes alerts in slices; the final one (sync) throws to its caller on failure
+    inventory.afterFlush = (sliced) => (sliced ? detection.flushInSlices().then(sent) : sent(detection.flush()));
     const background = opts.ingest ? startIngest(opts.ingest, appliance, inventory, detection, log, stopIngest.signal) : null;
     // retention (issue 6; spec §1.16, §5.6): PCAPs by age and disk quota, closed alerts after 90 days, events with them
     retention = scheduleRetention([

@@ -77,12 +77,36 @@ export class DetectionService {
   flush(nowMs = Date.now()): { alerts: number; events: number } {
     const t = performance.now();
     const batch = this.detector.drain();
+    this.write(batch, nowMs);
+    return this.flushed(t, batch, nowMs);
+  }
+
+  /**
+   * The same in slices of `alertsPerSlice` alerts (and 10x as many events), each its own short
+   * transaction with the event loop free in between: the daemon's periodic flush, so a burst of new
+   * alerts neither holds up requests nor stalls a live capture that copies each packet in the loop.
+   */
+  async flushInSlices(nowMs = Date.now(), alertsPerSlice = 100): Promise<{ alerts: number; events: number }> {
+    const t = performance.now();
+    const batch = this.detector.drain();
+    const eventsPerSlice = alertsPerSlice * 10;
+    for (let a = 0, e = 0; a === 0 || a < batch.alerts.length || e < batch.events.length; a += alertsPerSlice, e += eventsPerSlice) {
+      if (a > 0) await new Promise((resolve) => setImmediate(resolve));
+      const slice = { alerts: batch.alerts.slice(a, a + alertsPerSlice), events: batch.events.slice(e, e + eventsPerSlice), learned: a === 0 ? batch.learned : [] };
+      this.write(slice, nowMs, { alerts: batch.alerts.slice(a + alertsPerSlice), events: batch.events.slice(e + eventsPerSlice), learned: [] });
+    }
+    return this.flushed(t, batch, nowMs);
+  }
+
+  /** One transaction; on failure what it and `rest` hold goes back to the detector for the next flush. */
+  private write(batch: ReturnType<DetectionAnalyzer['drain']>, nowMs: number, rest?: ReturnType<DetectionAnalyzer['drain']>): void {
     for (const e of batch.learned) this.learnedHere.add(e);
     let ids: Map<number, { id: number; isNew: boolean }>;
     try {
       ids = this.store.record(batch, (e) => this.opts.inventory.deviceIdOf(e), (a) => this.opts.onNewAlert?.(this.opts.db, a), nowMs);
     } catch (err) {
       this.detector.undrain(batch);
+      if (rest) this.detector.undrain(rest);
       throw err;
     }
     for (const [ref, r] of ids) {
@@ -90,10 +114,13 @@ export class DetectionService {
       this.captureFor.set(ref, r.isNew ? r.id : FOLDED);
       if (!r.isNew) this.recorder?.cancel(ref); // an alert stored by an earlier run keeps its own PCAP
     }
+  }
+
+  private flushed(startedAt: number, batch: ReturnType<DetectionAnalyzer['drain']>, nowMs: number): { alerts: number; events: number } {
     this.savePcaps(nowMs);
     this.syncBaseline();
     const r = { alerts: batch.alerts.filter((a: RaisedAlert) => a.count > 0).length, events: batch.events.length };
-    this.lastFlush = { ms: +(performance.now() - t).toFixed(1), ...r };
+    this.lastFlush = { ms: +(performance.now() - startedAt).toFixed(1), ...r };
     return r;
   }
 

@@ -50,7 +50,9 @@ export class InventoryService {
     const state: { inv: Inventory | null } = { inv: null };
     try {
       const r = this.store.update(this.ids, () => (state.inv = this.materialize()), this.clockMs());
-      return this.flushed(t, state.inv, r);
+      this.flushed(t, state.inv, r);
+      void this.afterFlush?.(false);
+      return r;
     } catch (err) {
       state.inv?.failed?.();
       throw err;
@@ -63,7 +65,9 @@ export class InventoryService {
     const state: { inv: Inventory | null } = { inv: null };
     try {
       const r = await this.store.updateInSlices(this.ids, () => (state.inv = this.materialize()), this.clockMs(), rowsPerSlice);
-      return this.flushed(t, state.inv, r);
+      this.flushed(t, state.inv, r);
+      await this.afterFlush?.(true);
+      return r;
     } catch (err) {
       state.inv?.failed?.();
       throw err;
@@ -71,15 +75,17 @@ export class InventoryService {
   }
 
   /** After a successful write: unchanged devices are skipped from now on, and /healthz learns of it. */
-  private flushed(startedAt: number, inv: Inventory | null, r: { devices: number; connections: number }): { devices: number; connections: number } {
+  private flushed(startedAt: number, inv: Inventory | null, r: { devices: number; connections: number }): void {
     inv?.written?.();
     this.lastFlush = { ms: +(performance.now() - startedAt).toFixed(1), ...r };
-    this.afterFlush?.();
-    return r;
   }
 
-  /** Runs after each successful write: the detection flush, whose alerts need the device ids just written. */
-  afterFlush: (() => void) | null = null;
+  /**
+   * Runs after each successful write: the detection flush, whose alerts need the device ids just
+   * written. `sliced` when the daemon's periodic flush calls it: it may then write in slices (and is
+   * awaited); otherwise it must write everything before it returns.
+   */
+  afterFlush: ((sliced: boolean) => void | Promise<unknown>) | null = null;
 
   private materialize(): Inventory {
     return materialize(this.observer, { ids: this.ids, ipIds: this.ipIds, deviceMemo: this.deviceMemo, connectionMemo: this.connectionMemo, vendorOfMac: this.vendorOfMac, authorized: this.authorized });

@@ -87,6 +87,17 @@ describe('deduplication, stable ids, handling', () => {
     for (const x of second.alerts) expect(x.count).toBe(2 * first.alerts.find((y) => y.id === x.id)!.count);
   });
 
+  it("the daemon's sliced flush (one alert per transaction) stores exactly what one transaction does", async () => {
+    const whole = await replayInto(tempDir(), [STOP, DOWNLOAD, ENIP], { learning: OFF });
+    const sliced = await replayInto(tempDir(), [STOP, DOWNLOAD, ENIP], { learning: OFF, alertsPerSlice: 1 });
+    expect(whole.alerts.length).toBeGreaterThan(3);
+    expect(sliced.alerts).toEqual(whole.alerts);
+    // the same events; only the order of events in the same millisecond may differ
+    const evs = (r: typeof whole) => r.events.map((e) => JSON.stringify([e.timestamp, e.type, e.content])).sort();
+    expect(evs(sliced)).toEqual(evs(whole));
+    for (const a of sliced.alerts) expect(sliced.pcapPath(a.id) === null).toBe(whole.pcapPath(a.id) === null);
+  });
+
   it('a handled alert stays closed and the same traffic opens a new one; a learned one is not raised again', async () => {
     const dir = tempDir();
     const first = await replayInto(dir, [STOP], { learning: OFF });

@@ -55,7 +55,7 @@ export function registerReplayCommand(program: Command, dataDirOption: (c: Comma
       // new alerts are queued for forwarding with the alert; the daemon (or `forwarding pending`) sends them
       const detection = new DetectionService({ db: app.db, dataDir: app.dataDir, settings: () => app.config.data.settings, inventory, learning: learning ?? undefined,
         onNewAlert: (db, a) => { enqueue(db, a, app.config.data.forwarding, Date.now()); } });
-      inventory.afterFlush = () => detection.flush();
+      inventory.afterFlush = () => { detection.flush(); };
       const ingest = new Ingest(createSensor([inventory.observer, ...detection.analyzers()]), { files, speed, loops, signal: abort.signal });
       inventory.start((err) => process.stderr.write(`otsensor: warning: writing the inventory failed: ${(err as Error).message}\n`));
       const runId = runs.start('replay', files);

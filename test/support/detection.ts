@@ -11,6 +11,8 @@ export interface ReplayOptions {
   learning?: { on: boolean; until: number | null; untilOffset?: number };
   /** settings changes for this run (e.g. an engine switched off) */
   detection?: Partial<Settings['detection']>;
+  /** write with the daemon's sliced flush, this many alerts per transaction */
+  alertsPerSlice?: number;
 }
 
 export async function replayInto(dataDir: string, files: string[], opts: ReplayOptions = {}) {
@@ -19,10 +21,11 @@ export async function replayInto(dataDir: string, files: string[], opts: ReplayO
     if (opts.detection) app.config.mutate((d) => { Object.assign(d.settings.detection, opts.detection); });
     const inventory = new InventoryService(app.db);
     const detection = new DetectionService({ db: app.db, dataDir, settings: () => app.config.data.settings, inventory, learning: opts.learning });
-    inventory.afterFlush = () => detection.flush();
+    inventory.afterFlush = (sliced) => (sliced ? detection.flushInSlices(Date.now(), opts.alertsPerSlice) : void detection.flush());
     const report = await new Ingest(createSensor([inventory.observer, ...detection.analyzers()]), { files }).run();
     detection.finish();
-    inventory.flush();
+    if (opts.alertsPerSlice) await inventory.flushInSlices();
+    else inventory.flush();
     const alerts = detection.store.list();
     const paths = new Map(alerts.map((a) => [a.id, detection.pcaps.path(a.id)]));
     return {
