@@ -86,6 +86,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     // 30,000 at 10,000 packets/s, test/live-capture.test.ts), so live capture through cap keeps no alert PCAPs yet.
     const viaCap = !!opts.ingest && 'interface' in opts.ingest && resolveLiveMethod(opts.ingest.method ?? 'auto') === 'cap';
     const detection = new DetectionService({ db: appliance.db, dataDir: opts.dataDir, settings: () => appliance.config.data.settings, inventory, pcaps: !viaCap,
+      onError: (err) => log.error({ err }, 'writing an alert PCAP failed'),
       onNewAlert: (db, a) => { enqueue(db, a, appliance.config.data.forwarding, Date.now()); } });
     forwarder = new ForwardingWorker(appliance.db, () => appliance.config.data.forwarding, (id) => detection.store.get(id), localSensorIdentity(),
       { category: (title) => { try { return catalogAlert(title).category; } catch { return null; } } });
@@ -160,6 +161,7 @@ function startIngest(spec: IngestSpec, appliance: Appliance, inventory: Inventor
     await inventory.stop();
     detection.finish();
     try { inventory.flush(); } catch (err) { log.error({ err }, 'writing the inventory failed'); }
+    await detection.settled();
   };
   const done = ingest.run().then(async (report) => {
     await flushInventory();

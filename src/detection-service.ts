@@ -24,6 +24,8 @@ export interface DetectionOptions {
   rules?: Rule[];
   /** keep alert PCAPs (default true) */
   pcaps?: boolean;
+  /** an alert PCAP could not be written (the alert is stored; its PCAP answers "not available") */
+  onError?: (err: Error) => void;
 }
 
 const FOLDED = -1;
@@ -39,6 +41,7 @@ export class DetectionService {
   /** captures that completed before their alert was stored */
   private waiting: CompletedCapture[] = [];
   private readonly learnedHere = new Set<string>();
+  private readonly pcapWrites = new Set<Promise<void>>();
   lastFlush = { ms: 0, alerts: 0, events: 0 };
 
   constructor(private readonly opts: DetectionOptions) {
@@ -124,6 +127,11 @@ export class DetectionService {
     return r;
   }
 
+  /** Resolves when every alert PCAP started so far is written and indexed. */
+  async settled(): Promise<void> {
+    while (this.pcapWrites.size > 0) await Promise.all([...this.pcapWrites]);
+  }
+
   /** End of input: every open capture completes, then a last flush stores it all. */
   finish(): void {
     this.recorder?.finish();
@@ -143,12 +151,17 @@ export class DetectionService {
   private savePcaps(nowMs: number): void {
     const done = this.recorder ? this.waiting.concat(this.recorder.takeCompleted()) : this.waiting;
     this.waiting = [];
+    const ready: Array<{ alertId: number; cap: CompletedCapture }> = [];
     for (const cap of done) {
       const id = this.captureFor.get(cap.ref);
       if (id === undefined) { this.waiting.push(cap); continue; }
-      if (id === FOLDED) continue;
-      if (cap.packets.length > 0 && !this.pcaps.has(id)) this.pcaps.save(id, cap, nowMs);
+      if (id !== FOLDED) ready.push({ alertId: id, cap });
     }
+    if (ready.length === 0) return;
+    // off the ingest thread (AlertPcapStore.saveMany); settled() waits for them
+    const write = this.pcaps.saveMany(ready, nowMs).catch((err: unknown) => this.opts.onError?.(err as Error));
+    this.pcapWrites.add(write);
+    void write.finally(() => this.pcapWrites.delete(write));
     // a capture whose alert was folded into an existing one never gets an id: drop it at the bound
     if (this.waiting.length > 1000) this.waiting.splice(0, this.waiting.length - 1000);
   }

@@ -1,7 +1,7 @@
 // Alert PCAP files (issue 6; spec §1.16): written through the real recorder and sensor into a real
 // data dir and SQLite, then read back by tshark and by our own capture reader.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CompletedCapture } from '../src/analyzers/packet-capture.js';
@@ -71,11 +71,11 @@ beforeEach(() => {
 });
 
 describe('AlertPcapStore', () => {
-  it('writes a classic pcap that tshark and our reader both read frame for frame', () => {
+  it('writes a classic pcap that tshark and our reader both read frame for frame', async () => {
     addAlert(3);
     const cap = captureOf(frames, 10);
     expect(cap.packets).toHaveLength(11);
-    store.save(3, cap, NOW);
+    await store.save(3, cap, NOW);
     const path = store.path(3)!;
     expect(path).toBe(join(dir, 'alert-pcaps', 'alert-3.pcap'));
     expect(statSync(join(dir, 'alert-pcaps')).mode & 0o777).toBe(0o700);
@@ -100,13 +100,13 @@ describe('AlertPcapStore', () => {
     }
   });
 
-  it('opens in tshark', (ctx) => {
+  it('opens in tshark', async (ctx) => {
     if (!TSHARK) {
       ctx.skip(); // tshark is not installed here: the file format is still checked by our own reader above
       return;
     }
     addAlert(4);
-    store.save(4, captureOf(frames, 10, 4), NOW);
+    await store.save(4, captureOf(frames, 10, 4), NOW);
     const out = execFileSync(TSHARK, ['-r', store.path(4)!, '-T', 'fields', '-e', 'frame.number', '-e', 'frame.len', '-e', 'frame.time_epoch'],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const rows = out.trim().split('\n').map((l) => l.split('\t'));
@@ -116,9 +116,9 @@ describe('AlertPcapStore', () => {
     expect(rows[0]![2]).toMatch(/^1700000005\.1234710+$/);
   });
 
-  it('cuts records at the 262144-byte snaplen and keeps their wire length', () => {
+  it('cuts records at the 262144-byte snaplen and keeps their wire length', async () => {
     addAlert(5);
-    store.save(5, { ref: 5, linkType: 1, packets: [{ ts: T0, origLen: 300_000, data: Buffer.concat([frames[0]!, Buffer.alloc(300_000 - frames[0]!.length, 7)]) }] }, NOW);
+    await store.save(5, { ref: 5, linkType: 1, packets: [{ ts: T0, origLen: 300_000, data: Buffer.concat([frames[0]!, Buffer.alloc(300_000 - frames[0]!.length, 7)]) }] }, NOW);
     const parser = new CaptureParser('x');
     const b = parser.push(store.read(5)!)!;
     expect([b.count, b.len[0], b.origLen[0]]).toEqual([1, 262144, 300_000]);
@@ -128,41 +128,43 @@ describe('AlertPcapStore', () => {
     }
   });
 
-  it('deletes the oldest files first beyond maxTotalBytes, never the one just written', () => {
+  it('deletes the oldest files first beyond maxTotalBytes, never the one just written', async () => {
     for (const id of [1, 2, 3, 4]) addAlert(id);
     const size = 24 + 16 + 1000;
     limits.maxTotalBytes = 2 * size + 10;
-    store.save(2, sized(2, 1000), NOW - 3000); // oldest by creation, though not by id
-    store.save(1, sized(1, 1000), NOW - 2000);
+    await store.save(2, sized(2, 1000), NOW - 3000); // oldest by creation, though not by id
+    await store.save(1, sized(1, 1000), NOW - 2000);
     expect([store.has(1), store.has(2)]).toEqual([true, true]);
-    store.save(3, sized(3, 1000), NOW - 1000);
+    await store.save(3, sized(3, 1000), NOW - 1000);
     expect([store.has(1), store.has(2), store.has(3)]).toEqual([true, false, true]);
     expect(existsSync(join(dir, 'alert-pcaps', 'alert-2.pcap'))).toBe(false);
     expect(store.totalBytes()).toBe(2 * size);
     // a file larger than the whole cap still stays, alone
-    store.save(4, sized(4, 5000), NOW);
+    await store.save(4, sized(4, 5000), NOW);
     expect([store.has(1), store.has(3), store.has(4)]).toEqual([false, false, true]);
     expect(readdirSync(join(dir, 'alert-pcaps'))).toEqual(['alert-4.pcap']);
     // saving again for the same alert replaces its file and row
-    store.save(4, sized(4, 100), NOW);
+    await store.save(4, sized(4, 100), NOW);
     expect(store.totalBytes()).toBe(24 + 16 + 100);
   });
 
-  it('purges by age, pcaps of deleted alerts, unindexed files and temp files of dead writers', () => {
+  it('purges by age, pcaps of deleted alerts, unindexed files and temp files of dead writers', async () => {
     for (const id of [1, 2, 3]) addAlert(id);
     limits.retentionDays = 2;
-    store.save(1, sized(1, 10), NOW - 3 * DAY);
-    store.save(2, sized(2, 10), NOW - 1 * DAY);
-    store.save(3, sized(3, 10), NOW);
-    store.save(9, sized(9, 10), NOW); // its alert row does not exist
+    await store.save(1, sized(1, 10), NOW - 3 * DAY);
+    await store.save(2, sized(2, 10), NOW - 1 * DAY);
+    await store.save(3, sized(3, 10), NOW);
+    await store.save(9, sized(9, 10), NOW); // its alert row does not exist
     const pcaps = join(dir, 'alert-pcaps');
     writeFileSync(join(pcaps, 'alert-77.pcap'), 'left by a crash before indexing');
+    utimesSync(join(pcaps, 'alert-77.pcap'), new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    writeFileSync(join(pcaps, 'alert-76.pcap'), 'written just now: its index row may be on the way');
     writeFileSync(join(pcaps, 'alert-78.pcap.999999999.tmp'), 'a writer that died');
     writeFileSync(join(pcaps, `alert-79.pcap.${process.pid}.tmp`), 'a writer still alive');
     writeFileSync(join(pcaps, 'README'), 'not ours to delete');
     expect(store.purge(NOW)).toEqual({ removed: 3 });
     expect([store.has(1), store.has(2), store.has(3), store.has(9)]).toEqual([false, true, true, false]);
-    expect(readdirSync(pcaps).sort()).toEqual(['README', 'alert-2.pcap', 'alert-3.pcap', `alert-79.pcap.${process.pid}.tmp`]);
+    expect(readdirSync(pcaps).sort()).toEqual(['README', 'alert-2.pcap', 'alert-3.pcap', 'alert-76.pcap', `alert-79.pcap.${process.pid}.tmp`]);
     expect(db.prepare('SELECT alert_id FROM alert_pcaps ORDER BY alert_id').pluck().all()).toEqual([2, 3]);
     // a later purge, when 2 has aged out and alert 3 was deleted
     db.prepare('DELETE FROM alerts WHERE id = 3').run();
@@ -170,12 +172,12 @@ describe('AlertPcapStore', () => {
     expect(store.totalBytes()).toBe(0);
   });
 
-  it('answers null for a missing file, an unknown alert, and after remove()', () => {
+  it('answers null for a missing file, an unknown alert, and after remove()', async () => {
     addAlert(1);
     addAlert(2);
     expect([store.path(1), store.read(1), store.has(1)]).toEqual([null, null, false]);
-    store.save(1, sized(1, 10), NOW);
-    store.save(2, sized(2, 10), NOW);
+    await store.save(1, sized(1, 10), NOW);
+    await store.save(2, sized(2, 10), NOW);
     unlinkSync(store.path(1)!);
     expect([store.path(1), store.read(1), store.has(1)]).toEqual([null, null, false]);
     store.remove(2);
@@ -183,5 +185,24 @@ describe('AlertPcapStore', () => {
     expect(db.prepare('SELECT COUNT(*) FROM alert_pcaps').pluck().get()).toBe(1); // 1's row stays until purge
     expect(store.purge(NOW).removed).toBe(1);
     expect(db.prepare('SELECT COUNT(*) FROM alert_pcaps').pluck().get()).toBe(0);
+  });
+
+  it('does not serve a file shorter than indexed (written without fsync, cut by a crash)', async () => {
+    addAlert(1);
+    await store.save(1, sized(1, 100), NOW);
+    const path = store.path(1)!;
+    truncateSync(path, 60);
+    expect([store.path(1), store.read(1), store.has(1)]).toEqual([null, null, false]);
+    expect(store.purge(NOW).removed).toBe(1); // the row goes; the file is then unindexed
+    expect(db.prepare('SELECT COUNT(*) FROM alert_pcaps').pluck().get()).toBe(0);
+  });
+
+  it('writes a burst of captures concurrently and indexes them all', async () => {
+    const ids = Array.from({ length: 200 }, (_, i) => i + 1);
+    for (const id of ids) addAlert(id);
+    await store.saveMany(ids.map((id) => ({ alertId: id, cap: sized(id, 50 + id) })), NOW);
+    expect(db.prepare('SELECT COUNT(*) FROM alert_pcaps').pluck().get()).toBe(200);
+    for (const id of [1, 77, 200]) expect(store.read(id)!.length).toBe(24 + 16 + 50 + id);
+    expect(readdirSync(join(dir, 'alert-pcaps')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 });

@@ -54,6 +54,7 @@ export function registerReplayCommand(program: Command, dataDirOption: (c: Comma
       const { enqueue } = await import('../forwarding/outbox.js');
       // new alerts are queued for forwarding with the alert; the daemon (or `forwarding pending`) sends them
       const detection = new DetectionService({ db: app.db, dataDir: app.dataDir, settings: () => app.config.data.settings, inventory, learning: learning ?? undefined,
+        onError: (err) => process.stderr.write(`otsensor: warning: writing an alert PCAP failed: ${err.message}\n`),
         onNewAlert: (db, a) => { enqueue(db, a, app.config.data.forwarding, Date.now()); } });
       inventory.afterFlush = () => { detection.flush(); };
       const ingest = new Ingest(createSensor([inventory.observer, ...detection.analyzers()]), { files, speed, loops, signal: abort.signal });
@@ -66,6 +67,7 @@ export function registerReplayCommand(program: Command, dataDirOption: (c: Comma
         await inventory.stop();
         detection.finish();
         inventory.flush();
+        await detection.settled(); // the alert PCAPs of the last flushes
         // a baseline was learned: learning ends, as when an admin switches it off (spec §5.6)
         if (o.learn || o.learnUntil) app.config.mutate((d) => { d.settings.detection.learning = false; });
         const stored = { devices: inventory.store.count('devices'), connections: inventory.store.count('connections') };

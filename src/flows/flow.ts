@@ -75,12 +75,18 @@ export class Flow {
     this.lastTs = ts;
   }
 
+  // the dotted texts, made on first use: analyzers ask for them on every PDU of a flow
+  private clientText: string | null = null;
+  private serverText: string | null = null;
+
   get clientIp(): string {
-    return this.ipVersion === 4 ? ipv4ToString(this.clientIp4) : this.clientIp6;
+    if (this.ipVersion === 6) return this.clientIp6;
+    return this.clientText ??= ipv4ToString(this.clientIp4);
   }
 
   get serverIp(): string {
-    return this.ipVersion === 4 ? ipv4ToString(this.serverIp4) : this.serverIp6;
+    if (this.ipVersion === 6) return this.serverIp6;
+    return this.serverText ??= ipv4ToString(this.serverIp4);
   }
 
   get packets(): number {

@@ -9,7 +9,7 @@
 // so a receiver that is down is probed once per backoff period rather than once per queued alert;
 // the first success lifts it.
 import type { StoredAlert } from '../store/alert-store.js';
-import { type Db, withWriteLock } from '../store/database.js';
+import { type Db, withWriteLock, statement } from '../store/database.js';
 import type { SensorIdentity } from './formats.js';
 import { matches, type ForwardingRule } from './rules.js';
 import { DEFAULT_SEND_TIMEOUT_MS, deliver } from './transports.js';
@@ -46,12 +46,12 @@ export function enqueue(db: Db, alert: StoredAlert, rules: readonly ForwardingRu
 
 /** Every queued row, oldest first (for `otsensor forwarding pending`). */
 export function listPending(db: Db, limit = 1000): OutboxRow[] {
-  return (db.prepare('SELECT * FROM forward_outbox ORDER BY id LIMIT ?').all(limit) as RawRow[]).map(toRow);
+  return (statement(db, 'SELECT * FROM forward_outbox ORDER BY id LIMIT ?').all(limit) as RawRow[]).map(toRow);
 }
 
 /** Drops a rule's queued rows (the rule was removed); returns how many. */
 export function dropRule(db: Db, rule: string): number {
-  return withWriteLock(db, () => db.prepare('DELETE FROM forward_outbox WHERE rule = ?').run(rule).changes);
+  return withWriteLock(db, () => statement(db, 'DELETE FROM forward_outbox WHERE rule = ?').run(rule).changes);
 }
 
 /** Backoff after the n-th consecutive failure (n >= 1): 1 s, 2 s, 4 s, … capped. */
@@ -169,13 +169,13 @@ export class ForwardingWorker {
   }
 
   private async sendRule(rule: ForwardingRule, now: number, result: RunResult): Promise<void> {
-    const rows = (this.db.prepare('SELECT * FROM forward_outbox WHERE rule = ? AND next_try <= ? ORDER BY next_try, id LIMIT ?')
+    const rows = (statement(this.db, 'SELECT * FROM forward_outbox WHERE rule = ? AND next_try <= ? ORDER BY next_try, id LIMIT ?')
       .all(rule.name, now, this.batch) as RawRow[]).map(toRow);
     for (const row of rows) {
       const alert = this.loadAlert(row.alertId);
       if (alert === null) {
         // The alert is gone (retention): nothing left to send.
-        result.dropped += withWriteLock(this.db, () => this.db.prepare('DELETE FROM forward_outbox WHERE id = ?').run(row.id).changes);
+        result.dropped += withWriteLock(this.db, () => statement(this.db, 'DELETE FROM forward_outbox WHERE id = ?').run(row.id).changes);
         continue;
       }
       try {
@@ -184,14 +184,14 @@ export class ForwardingWorker {
         const attempts = row.attempts + 1;
         const at = this.now();
         const message = ((err as Error).message || String(err)).slice(0, MAX_ERROR_LENGTH);
-        withWriteLock(this.db, () => this.db.prepare('UPDATE forward_outbox SET attempts = ?, last_error = ?, next_try = ? WHERE id = ?')
+        withWriteLock(this.db, () => statement(this.db, 'UPDATE forward_outbox SET attempts = ?, last_error = ?, next_try = ? WHERE id = ?')
           .run(attempts, message, at + backoffMs(attempts, this.maxBackoffMs), row.id));
         const failures = (this.blocked.get(rule.name)?.failures ?? 0) + 1;
         this.blocked.set(rule.name, { failures, until: at + backoffMs(failures, this.maxBackoffMs) });
         result.failed += 1;
         return; // the receiver is likely down: the rest of this rule's rows wait out the backoff
       }
-      withWriteLock(this.db, () => this.db.prepare('DELETE FROM forward_outbox WHERE id = ?').run(row.id));
+      withWriteLock(this.db, () => statement(this.db, 'DELETE FROM forward_outbox WHERE id = ?').run(row.id));
       this.blocked.delete(rule.name);
       result.sent += 1;
     }

@@ -4,7 +4,7 @@
 // same ids on every replay into a fresh data dir, and a replay into the same dir folds onto them.
 import type { Endpoint, Engine, Severity, TimelineEvent } from '../analyzers/detection/types.js';
 import type { RaisedAlert } from '../analyzers/detection/detector.js';
-import { type Db, withWriteLock } from './database.js';
+import { type Db, withWriteLock, statement } from './database.js';
 import { BaselineStore } from './baseline-store.js';
 import { EventStore } from './event-store.js';
 
@@ -103,14 +103,14 @@ export class AlertStore {
   }
 
   get(id: number): StoredAlert | null {
-    const r = this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow | undefined;
+    const r = statement(this.db, 'SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow | undefined;
     return r ? rowToAlert(r) : null;
   }
 
   /** By API id ("7") or console UUID ("7-1594550943000"). */
   find(ref: string): StoredAlert | null {
     if (/^\d{1,15}$/.test(ref)) return this.get(Number(ref));
-    const r = this.db.prepare('SELECT * FROM alerts WHERE uuid = ?').get(ref) as AlertRow | undefined;
+    const r = statement(this.db, 'SELECT * FROM alerts WHERE uuid = ?').get(ref) as AlertRow | undefined;
     return r ? rowToAlert(r) : null;
   }
 
@@ -131,7 +131,7 @@ export class AlertStore {
   }
 
   count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM alerts').get() as { n: number }).n;
+    return (statement(this.db, 'SELECT count(*) AS n FROM alerts').get() as { n: number }).n;
   }
 
   /**
@@ -143,12 +143,12 @@ export class AlertStore {
     return withWriteLock(this.db, () => {
       this.baseline.add(batch.learned, 'learning', nowMs);
       const ids = new Map<number, { id: number; isNew: boolean }>();
-      const open = this.db.prepare("SELECT id FROM alerts WHERE dedup = ? AND status = 'new'");
-      const bump = this.db.prepare('UPDATE alerts SET count = count + ?, last_time = max(last_time, ?) WHERE id = ?');
-      const insert = this.db.prepare(`INSERT INTO alerts (id, uuid, dedup, status, time, last_time, count, engine, severity, title, message, protocol,
+      const open = statement(this.db, "SELECT id FROM alerts WHERE dedup = ? AND status = 'new'");
+      const bump = statement(this.db, 'UPDATE alerts SET count = count + ?, last_time = max(last_time, ?) WHERE id = ?');
+      const insert = statement(this.db, `INSERT INTO alerts (id, uuid, dedup, status, time, last_time, count, engine, severity, title, message, protocol,
         src_device, dst_device, src_addr, dst_addr, src_mac, dst_mac, info, remediation, learn)
         VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-      const nextId = this.db.prepare('SELECT coalesce(max(id), 0) + 1 AS id FROM alerts');
+      const nextId = statement(this.db, 'SELECT coalesce(max(id), 0) + 1 AS id FROM alerts');
       // in order of detection, so ids follow capture time
       const alerts = [...batch.alerts].sort((a, b) => a.hit.ts - b.hit.ts || a.ref - b.ref);
       for (const a of alerts) {
@@ -197,7 +197,7 @@ export class AlertStore {
       }
       const changed = status !== cur.status;
       if (changed) {
-        this.db.prepare('UPDATE alerts SET status = ?, handled_at = ?, handled_by = ? WHERE id = ?').run(status, nowMs, by, cur.id);
+        statement(this.db, 'UPDATE alerts SET status = ?, handled_at = ?, handled_by = ? WHERE id = ?').run(status, nowMs, by, cur.id);
         // closing or learning an alert adds a timeline item (spec §3 notes), at the sensor clock
         const clock = this.events.clock(nowMs);
         this.events.add([{ ts: clock * 1000, type: 'ALERT_UPDATED', title: 'Alert Updated', severity: 'INFO',
@@ -209,12 +209,12 @@ export class AlertStore {
 
   /** Open alerts' dedup keys for these ids (to tell the detector a handled condition may alert anew). */
   dedupOf(id: number): string | null {
-    const r = this.db.prepare('SELECT dedup FROM alerts WHERE id = ?').get(id) as { dedup: string } | undefined;
+    const r = statement(this.db, 'SELECT dedup FROM alerts WHERE id = ?').get(id) as { dedup: string } | undefined;
     return r?.dedup ?? null;
   }
 
   /** Retention (spec §5.6: alerts are kept 90 days from first detection): by wall clock of handling or capture time. */
   purgeOlderThan(cutoffMs: number): number {
-    return withWriteLock(this.db, () => this.db.prepare('DELETE FROM alerts WHERE last_time < ? AND status <> \'new\'').run(cutoffMs).changes);
+    return withWriteLock(this.db, () => statement(this.db, 'DELETE FROM alerts WHERE last_time < ? AND status <> \'new\'').run(cutoffMs).changes);
   }
 }

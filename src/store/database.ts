@@ -57,3 +57,18 @@ function migrate(db: Db, path: string): void {
 export function withWriteLock<T>(db: Db, fn: () => T): T {
   return db.transaction(fn).immediate();
 }
+
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * A prepared statement for fixed SQL, prepared once per connection: better-sqlite3's prepare()
+ * compiles the SQL each time (tens of µs), which per-alert paths paid several times over. The
+ * statement is shared: never switch it to pluck()/raw() mode, prepare such a one yourself.
+ */
+export function statement(db: Db, sql: string): Database.Statement {
+  let m = statements.get(db);
+  if (!m) statements.set(db, (m = new Map()));
+  let s = m.get(sql);
+  if (!s) m.set(sql, (s = db.prepare(sql)));
+  return s;
+}

@@ -1,7 +1,7 @@
 // The event timeline (issue 6; spec §1.10, §3): newest first, at most 100 per answer, within a time
 // frame counted back from the sensor clock (capture time while replaying).
 import type { TimelineEvent } from '../analyzers/detection/types.js';
-import type { Db } from './database.js';
+import { type Db, statement } from './database.js';
 import { sensorClock } from './inventory-store.js';
 
 export interface SensorEvent {
@@ -22,7 +22,7 @@ export class EventStore {
   /** Call inside a transaction (or alone: each insert is then its own). */
   add(events: readonly TimelineEvent[], owner: string | null = null): void {
     if (events.length === 0) return;
-    const ins = this.db.prepare('INSERT INTO events (time, type, title, severity, owner, content) VALUES (?, ?, ?, ?, ?, ?)');
+    const ins = statement(this.db, 'INSERT INTO events (time, type, title, severity, owner, content) VALUES (?, ?, ?, ?, ?, ?)');
     for (const e of events) ins.run(Math.floor(e.ts / 1000), e.type, e.title, e.severity, owner, e.content);
   }
 
@@ -49,10 +49,10 @@ export class EventStore {
   }
 
   count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+    return (statement(this.db, 'SELECT count(*) AS n FROM events').get() as { n: number }).n;
   }
 
   purgeOlderThan(cutoffMs: number): number {
-    return this.db.prepare('DELETE FROM events WHERE time < ?').run(cutoffMs).changes;
+    return statement(this.db, 'DELETE FROM events WHERE time < ?').run(cutoffMs).changes;
   }
 }

@@ -26,6 +26,7 @@ export async function replayInto(dataDir: string, files: string[], opts: ReplayO
     detection.finish();
     if (opts.alertsPerSlice) await inventory.flushInSlices();
     else inventory.flush();
+    await detection.settled();
     const alerts = detection.store.list();
     const paths = new Map(alerts.map((a) => [a.id, detection.pcaps.path(a.id)]));
     return {

@@ -39,7 +39,7 @@ export function healthRule(): Rule {
     name: 'health',
     protos: ['modbus', 'dnp3', 's7comm', 'cip', 'enip', 'bacnet', 'iec104', 'mms', 'opcua'],
     pdu(p: AppPdu, flow: Flow | null, dir: Direction, ts: number, ctx: DetectionContext) {
-      if (!flow || (flow.proto === 17 && flow.serverIp.endsWith('.255'))) return;
+      if (!flow || (flow.proto === 17 && flow.ipVersion === 4 && (flow.serverIp4 & 255) === 255)) return; // a broadcast is not asking one device
       if (p.role === 'request') {
         const h = stateOf(flow, dir, p.proto);
         if (h.unanswered === 0) h.first = ts;

@@ -6,7 +6,7 @@ import type { Packet } from '../../../decode/packet.js';
 import type { AppPdu } from '../../../decode/pdu.js';
 import type { Direction } from '../../../decode/types.js';
 import type { Flow } from '../../../flows/flow.js';
-import { ipv4IsLocalRange, ipv4NeverDevice, ipv4Number, ipv4Text, ipv6IsLocalRange, ipv6NeverDevice, macIsGroup } from '../../inventory/addresses.js';
+import { ipv4IsLocalRange, ipv4NeverDevice, ipv4Text, ipv6IsLocalRange, ipv6NeverDevice, macIsGroup } from '../../inventory/addresses.js';
 import { addr, type DetectionContext, endpointsOf, protocolName, type Rule } from '../rule.js';
 
 /** The catalog's "new traffic combination" title per protocol (spec §4.1). */
@@ -29,23 +29,70 @@ const COMBINATION_TITLE: Record<string, string> = {
 /** Bounds on what this rule remembers (architecture rule 5). */
 const MAX_SEEN = 1_000_000;
 
-/** An address the sensor treats as the plant's own (a device, not the Internet). */
-function local(ip: string): boolean {
-  const n = ipv4Number(ip);
-  if (n === null) return ipv6IsLocalRange(ip);
-  return ipv4IsLocalRange(n);
+/** A flow's client or server as the plant's own (a device, not the Internet), or a public address. */
+function local(flow: Flow, client: boolean): boolean {
+  if (flow.ipVersion === 4) return ipv4IsLocalRange(client ? flow.clientIp4 : flow.serverIp4);
+  return ipv6IsLocalRange(client ? flow.clientIp6 : flow.serverIp6);
 }
 
-function publicAddress(ip: string): boolean {
-  const n = ipv4Number(ip);
-  if (n === null) return !ipv6NeverDevice(ip) && !ipv6IsLocalRange(ip);
+function publicAddress(flow: Flow, client: boolean): boolean {
+  if (flow.ipVersion === 6) {
+    const ip = client ? flow.clientIp6 : flow.serverIp6;
+    return !ipv6NeverDevice(ip) && !ipv6IsLocalRange(ip);
+  }
+  const n = client ? flow.clientIp4 : flow.serverIp4;
   return !ipv4IsLocalRange(n) && !ipv4NeverDevice(n) && (n >>> 24) !== 0;
+}
+
+/** An operation as one number: protocol index (COMBINATION_TITLE's order) above a 32-bit code. */
+const OP_PROTOS = new Map(Object.keys(COMBINATION_TITLE).map((p, i) => [p, i]));
+function opNumber(proto: string, code: number): number {
+  const i = OP_PROTOS.get(proto);
+  return i === undefined || code < 0 || code > 0xffffffff ? -1 : i * 2 ** 32 + code;
+}
+
+/** (a, b, c) number triples, bounded in count: a -> b -> set of c. */
+class TripleSet {
+  private readonly by = new Map<number, Map<number, Set<number>>>();
+  private n = 0;
+  constructor(private readonly max: number) {}
+  has(a: number, b: number, c: number): boolean {
+    return this.by.get(a)?.get(b)?.has(c) ?? false;
+  }
+  add(a: number, b: number, c: number): void {
+    if (this.n >= this.max) { this.by.clear(); this.n = 0; }
+    let m = this.by.get(a);
+    if (m === undefined) this.by.set(a, (m = new Map()));
+    let set = m.get(b);
+    if (set === undefined) m.set(b, (set = new Set()));
+    if (!set.has(c)) { set.add(c); this.n++; }
+  }
 }
 
 export function policyRule(): Rule {
   const senders = new Set<number>();
   const macs = new Set<string>();
-  const pairs = new Set<string>();
+  // device pairs seen: IPv4 as lower address -> higher addresses (two 32-bit numbers do not fit one
+  // exact double), IPv6 as text; only a pair's first flow gets past these lookups
+  const pairs4 = new Map<number, Set<number>>();
+  const pairs6 = new Set<string>();
+  const knownOps = new TripleSet(MAX_SEEN);
+  let pairCount = 0;
+  const newPair = (flow: Flow): boolean => {
+    if (flow.ipVersion === 6) {
+      const c = flow.clientIp6, s = flow.serverIp6;
+      const key = c < s ? `${c}|${s}` : `${s}|${c}`;
+      if (pairs6.has(key) || pairCount >= MAX_SEEN) return false;
+      pairs6.add(key);
+      return true;
+    }
+    const a = Math.min(flow.clientIp4, flow.serverIp4), b = Math.max(flow.clientIp4, flow.serverIp4);
+    let set = pairs4.get(a);
+    if (set === undefined) pairs4.set(a, (set = new Set()));
+    if (set.has(b) || pairCount >= MAX_SEEN) return false;
+    set.add(b);
+    return true;
+  };
   const newDevice = (entry: string, who: string, ts: number, ctx: DetectionContext, title = 'New Asset Detected', protocol: string | null = null) => {
     ctx.event(ts, 'DEVICE_CREATE', `New device detected: ${who}`);
     if (ctx.known(entry)) return;
@@ -66,16 +113,18 @@ export function policyRule(): Rule {
       else if (ctx.learning(pkt.ts)) ctx.learn(`device:${ipv4Text(ip)}`);
     },
     flowStart(flow: Flow, ctx: DetectionContext) {
-      const c = flow.clientIp, s = flow.serverIp;
-      const pair = c < s ? `${c}|${s}` : `${s}|${c}`;
-      if (!pairs.has(pair) && pairs.size < MAX_SEEN) {
-        pairs.add(pair);
-        ctx.event(flow.firstTs, 'DEVICE_CONNECTION_CREATED', `Connected devices ${c} and ${s}`);
+      if (newPair(flow)) {
+        pairCount++;
+        ctx.event(flow.firstTs, 'DEVICE_CONNECTION_CREATED', `Connected devices ${flow.clientIp} and ${flow.serverIp}`);
       }
       // Internet access (spec §4.1 #14): a plant device and a public address in one conversation
-      const inside = local(c) ? c : local(s) ? s : null;
-      const outside = publicAddress(s) ? s : publicAddress(c) ? c : null;
-      if (inside === null || outside === null) return;
+      const insideIsClient = local(flow, true);
+      if (!insideIsClient && !local(flow, false)) return;
+      const outsideIsServer = publicAddress(flow, false);
+      if (!outsideIsServer && !publicAddress(flow, true)) return;
+      const c = flow.clientIp, s = flow.serverIp;
+      const inside = insideIsClient ? c : s;
+      const outside = outsideIsServer ? s : c;
       const entry = `internet:${inside}`;
       if (ctx.known(entry)) return;
       if (ctx.learning(flow.firstTs)) return ctx.learn(entry);
@@ -96,7 +145,14 @@ export function policyRule(): Rule {
       }
       const title = COMBINATION_TITLE[p.proto];
       if (!title || p.role !== 'request' || typeof p.functionCode !== 'number') return;
-      // per flow first: a string key is built only for a function code new to this flow
+      // an IPv4 operation found in the baseline before is in it for good (entries are only added):
+      // answered from numbers, without building the entry's text (most PDUs of a replay end here)
+      const community = p.proto === 'snmp' && typeof p.community === 'string' ? p.community : null;
+      const op = flow !== null && flow.ipVersion === 4 && community === null ? opNumber(p.proto, p.functionCode) : -1;
+      const srcN = op < 0 ? 0 : dir === 0 ? flow!.clientIp4 : flow!.serverIp4;
+      const dstN = op < 0 ? 0 : dir === 0 ? flow!.serverIp4 : flow!.clientIp4;
+      if (op >= 0 && knownOps.has(srcN, dstN, op)) return;
+      // per flow: a string key is built only for a function code new to this flow
       let seen: Set<number> | undefined;
       if (flow) {
         seen = flow.notes.policyCodes as Set<number> | undefined;
@@ -105,10 +161,15 @@ export function policyRule(): Rule {
         seen.add(p.functionCode);
       }
       const [src, dst] = endpointsOf(p, flow, dir);
-      const community = p.proto === 'snmp' && typeof p.community === 'string' ? p.community : null;
       const entry = `op:${p.proto}:${addr(src)}>${addr(dst)}:${p.functionCode}${community !== null ? `:${community}` : ''}`;
-      if (ctx.known(entry)) return;
-      if (ctx.learning(ts)) return ctx.learn(entry);
+      if (ctx.known(entry)) {
+        if (op >= 0) knownOps.add(srcN, dstN, op);
+        return;
+      }
+      if (ctx.learning(ts)) {
+        if (op >= 0) knownOps.add(srcN, dstN, op);
+        return ctx.learn(entry);
+      }
       const proto = protocolName(p.proto);
       const what = community !== null ? `${p.functionName} with the community "${community}"${community === 'public' || community === 'private' ? ' (a default community)' : ''}` : `${p.functionName} (${p.functionCode})`;
       ctx.raise(title, ts, src, dst, `New traffic combination: ${addr(src)} used ${proto} ${what} towards ${addr(dst)}, which is not in the learned baseline.`,

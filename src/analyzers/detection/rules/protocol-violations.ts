@@ -90,9 +90,14 @@ export function protocolViolationsRule(): Rule {
     protos: ['modbus', 'dnp3', 'iec104', 'cip', 'enip', 'bacnet', 'mms', 'opcua', 'pndcp', 's7comm'],
     pdu(p: AppPdu, flow: Flow | null, dir: Direction, ts: number, ctx: DetectionContext) {
       if (flow) marks(flow).pdus++;
-      if (p.role === 'request' && p.proto !== 'modbus' && p.proto !== 'dnp3') return; // the common case: nothing to check
+      // the common cases, checked before endpoints are built: a request, a Modbus answer that is no exception
+      if (p.proto === 'modbus') {
+        if (p.role === 'request' ? p.functionCode !== 0 && (p.functionCode ?? 0) < 128 && p.kind !== 'unknown_request' : p.kind !== 'exception') return;
+        const [src, dst] = endpointsOf(p, flow, dir);
+        return modbus(p, src, dst, ts, ctx);
+      }
+      if (p.role === 'request' && p.proto !== 'dnp3') return;
       const [src, dst] = endpointsOf(p, flow, dir);
-      if (p.proto === 'modbus') return modbus(p, src, dst, ts, ctx);
       if (p.proto === 'dnp3') return dnp3(p, src, dst, ts, ctx);
       const cot = p.cot as number | undefined;
       if (p.proto === 'iec104' && cot !== undefined && IEC104_COT_TITLE[cot]) {

@@ -24,6 +24,13 @@ function loginFailed(p: AppPdu): boolean {
 }
 
 const IDENTIFY = /identity|identification|szl|identify|report_server_id|list_identity|get_attribute_all/;
+/** IDENTIFY per PDU kind, remembered: kinds are a small fixed vocabulary, the test runs per request */
+const identifyKinds = new Map<string, boolean>();
+function identifies(kind: string): boolean {
+  let r = identifyKinds.get(kind);
+  if (r === undefined && identifyKinds.size < 10_000) identifyKinds.set(kind, (r = IDENTIFY.test(kind)));
+  return r ?? IDENTIFY.test(kind);
+}
 
 export function scansRule(): Rule {
   const subnets = new DistinctWindows();
@@ -40,15 +47,18 @@ export function scansRule(): Rule {
     protos: ['modbus', 'dnp3', 's7comm', 'enip', 'cip', 'bacnet', 'iec104', 'mms', 'opcua', 'ftp', 'http', 'mqtt', 'telnet'],
     flowStart(flow: Flow, ctx: DetectionContext) {
       const s = ctx.settings;
-      const c = flow.clientIp, dst = flow.serverIp;
       const ts = flow.firstTs;
-      const subnet = flow.ipVersion === 4 ? `${(flow.serverIp4 >>> 24)}.${(flow.serverIp4 >>> 16) & 255}` : dst.slice(0, dst.lastIndexOf(':'));
-      const src = { ip: c, mac: null };
-      if (subnets.add(`${c}|${subnet}`, dst, ts, s.addressScanWindowSeconds * 1e6) === s.addressScanTargets) {
-        ctx.raise('Address Scan Detected', ts, src, null, `Address scan detected.\nScanning address: ${c}\nScanned subnet: ${subnet}.0.0/16\n${s.addressScanTargets} addresses were contacted within ${s.addressScanWindowSeconds / 60} minutes.`, { key: subnet });
+      // numbers for IPv4 (client; class-B subnet; server), texts for IPv6; strings only to raise
+      const v4 = flow.ipVersion === 4;
+      const c: string | number = v4 ? flow.clientIp4 : flow.clientIp6;
+      const dst: string | number = v4 ? flow.serverIp4 : flow.serverIp6;
+      const subnet: string | number = v4 ? flow.serverIp4 >>> 16 : flow.serverIp6.slice(0, flow.serverIp6.lastIndexOf(':'));
+      if (subnets.add(c, dst, ts, s.addressScanWindowSeconds * 1e6, subnet) === s.addressScanTargets) {
+        const net = v4 ? `${flow.serverIp4 >>> 24}.${(flow.serverIp4 >>> 16) & 255}` : String(subnet);
+        ctx.raise('Address Scan Detected', ts, { ip: flow.clientIp, mac: null }, null, `Address scan detected.\nScanning address: ${flow.clientIp}\nScanned subnet: ${net}.0.0/16\n${s.addressScanTargets} addresses were contacted within ${s.addressScanWindowSeconds / 60} minutes.`, { key: net });
       }
-      if ((flow.proto === 6 || flow.proto === 17) && ports.add(`${c}|${dst}`, flow.serverPort, ts, s.portScanWindowSeconds * 1e6) === s.portScanPorts) {
-        ctx.raise('Port Scan Detected', ts, src, { ip: dst, mac: null }, `Port scan detected.\nScanning address: ${c}\nScanned address: ${dst}\n${s.portScanPorts} ports were probed within ${s.portScanWindowSeconds / 60} minutes.`, { protocol: flow.proto === 6 ? 'TCP' : 'UDP' });
+      if ((flow.proto === 6 || flow.proto === 17) && ports.add(c, flow.serverPort, ts, s.portScanWindowSeconds * 1e6, dst) === s.portScanPorts) {
+        ctx.raise('Port Scan Detected', ts, { ip: flow.clientIp, mac: null }, { ip: flow.serverIp, mac: null }, `Port scan detected.\nScanning address: ${flow.clientIp}\nScanned address: ${flow.serverIp}\n${s.portScanPorts} ports were probed within ${s.portScanWindowSeconds / 60} minutes.`, { protocol: flow.proto === 6 ? 'TCP' : 'UDP' });
       }
     },
     packet(pkt: Packet, _flow: Flow | null, _dir: Direction, ctx: DetectionContext) {
@@ -91,7 +101,7 @@ export function scansRule(): Rule {
         return;
       }
       if (!flow) return;
-      if (p.role === 'request' && IDENTIFY.test(p.kind)) {
+      if (p.role === 'request' && identifies(p.kind)) {
         if (plcs.add(flow.clientIp, flow.serverIp, ts, s.plcScanWindowSeconds * 1e6) === s.plcScanCodes) {
           ctx.raise('PLC Scan Detected', ts, { ip: flow.clientIp, mac: null }, null, `PLC scan detected: ${flow.clientIp} sent identification requests to ${s.plcScanCodes} controllers within ${s.plcScanWindowSeconds / 60} minutes.`, { protocol: protocolName(p.proto), key: 'identify' });
           ctx.event(ts, 'SCAN', `PLC scan from ${flow.clientIp}`);
@@ -101,7 +111,7 @@ export function scansRule(): Rule {
       const refused = (p.role === 'response' && p.exception?.code === 1 && p.proto === 'modbus') ||
         (p.role === 'request' && (p.kind === 'unknown_request' || p.kind === 'user_defined_request' || p.kind === 'unknown'));
       if (refused && typeof p.functionCode === 'number' &&
-        codes.add(`${flow.clientIp}>${flow.serverIp}|${p.proto}`, p.functionCode, ts, s.plcScanWindowSeconds * 1e6) === s.plcScanCodes) {
+        codes.add(`${flow.clientIp}>${flow.serverIp}`, p.functionCode, ts, s.plcScanWindowSeconds * 1e6, p.proto) === s.plcScanCodes) {
         ctx.raise('PLC Scan Detected', ts, { ip: flow.clientIp, mac: null }, { ip: flow.serverIp, mac: null }, `Function code scan detected: ${flow.clientIp} tried ${s.plcScanCodes} function codes ${flow.serverIp} does not implement within ${s.plcScanWindowSeconds / 60} minutes (${protocolName(p.proto)}).`, { protocol: protocolName(p.proto), key: 'function-codes' });
         ctx.event(ts, 'SCAN', `Function code scan from ${flow.clientIp} to ${flow.serverIp}`);
       }
