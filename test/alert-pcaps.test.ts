@@ -1,7 +1,7 @@
-// Alert PCAP files (issue 6; spec §1.16): written through the real recorder and sensor into a real
-// data dir and SQLite, then read back by tshark and by our own capture reader.
+// Alert PCAPs (issue 6; spec §1.16): written through the real recorder and sensor into segment files
+// of a real data dir, indexed in SQLite, then read back by tshark and by our own capture reader.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CompletedCapture } from '../src/analyzers/packet-capture.js';
@@ -70,23 +70,38 @@ beforeEach(() => {
   return () => db.close();
 });
 
+/** The segment file holding alert `id`'s pcap, and its offset there. */
+function whereIs(id: number): { file: string; offset: number } | undefined {
+  return db.prepare('SELECT file, "offset" AS offset FROM alert_pcaps WHERE alert_id = ?').get(id) as { file: string; offset: number } | undefined;
+}
+
+/** The alert's pcap exported to a file of its own (as `otsensor alerts pcap -o` does), for tshark. */
+function exported(id: number): string {
+  const f = join(dir, `export-${id}.pcap`);
+  writeFileSync(f, store.read(id)!);
+  return f;
+}
+
+const segments = () => readdirSync(join(dir, 'alert-pcaps')).filter((n) => n.endsWith('.pcaps')).sort();
+
 describe('AlertPcapStore', () => {
   it('writes a classic pcap that tshark and our reader both read frame for frame', async () => {
     addAlert(3);
     const cap = captureOf(frames, 10);
     expect(cap.packets).toHaveLength(11);
     await store.save(3, cap, NOW);
-    const path = store.path(3)!;
-    expect(path).toBe(join(dir, 'alert-pcaps', 'alert-3.pcap'));
+    const at = whereIs(3)!;
+    expect(at.file).toMatch(/^alerts-\d+-\d+-\d+\.pcaps$/);
+    expect(at.offset).toBe(0);
     expect(statSync(join(dir, 'alert-pcaps')).mode & 0o777).toBe(0o700);
-    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'alert-pcaps', at.file)).mode & 0o777).toBe(0o600);
     const bytes = store.read(3)!;
     expect(bytes.readUInt32LE(0)).toBe(0xa1b2c3d4);
     expect([bytes.readUInt16LE(4), bytes.readUInt16LE(6), bytes.readUInt32LE(16), bytes.readUInt32LE(20)]).toEqual([2, 4, 262144, 1]);
     expect(store.totalBytes()).toBe(bytes.length);
-    expect(db.prepare('SELECT packets, bytes, file FROM alert_pcaps WHERE alert_id = 3').get()).toEqual({ packets: 11, bytes: bytes.length, file: 'alert-3.pcap' });
+    expect(db.prepare('SELECT packets, bytes FROM alert_pcaps WHERE alert_id = 3').get()).toEqual({ packets: 11, bytes: bytes.length });
 
-    const parser = new CaptureParser(path);
+    const parser = new CaptureParser('alert-3');
     const batch = parser.push(bytes)!;
     parser.end();
     expect(parser.error).toBeNull();
@@ -107,7 +122,7 @@ describe('AlertPcapStore', () => {
     }
     addAlert(4);
     await store.save(4, captureOf(frames, 10, 4), NOW);
-    const out = execFileSync(TSHARK, ['-r', store.path(4)!, '-T', 'fields', '-e', 'frame.number', '-e', 'frame.len', '-e', 'frame.time_epoch'],
+    const out = execFileSync(TSHARK, ['-r', exported(4), '-T', 'fields', '-e', 'frame.number', '-e', 'frame.len', '-e', 'frame.time_epoch'],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const rows = out.trim().split('\n').map((l) => l.split('\t'));
     expect(rows.map((r) => Number(r[0]))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
@@ -123,29 +138,53 @@ describe('AlertPcapStore', () => {
     const b = parser.push(store.read(5)!)!;
     expect([b.count, b.len[0], b.origLen[0]]).toEqual([1, 262144, 300_000]);
     if (TSHARK) {
-      const out = execFileSync(TSHARK, ['-r', store.path(5)!, '-T', 'fields', '-e', 'frame.len', '-e', 'frame.cap_len'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = execFileSync(TSHARK, ['-r', exported(5), '-T', 'fields', '-e', 'frame.len', '-e', 'frame.cap_len'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       expect(out.trim()).toBe('300000\t262144');
     }
   });
 
-  it('deletes the oldest files first beyond maxTotalBytes, never the one just written', async () => {
+  it('keeps a burst of alerts in one segment, each a whole pcap at its own offset', async () => {
+    const ids = Array.from({ length: 200 }, (_, i) => i + 1);
+    for (const id of ids) addAlert(id);
+    await store.saveMany(ids.map((id) => ({ alertId: id, cap: sized(id, 50 + id) })), NOW);
+    expect(segments()).toHaveLength(1);
+    expect(db.prepare('SELECT COUNT(*) FROM alert_pcaps').pluck().get()).toBe(200);
+    expect(whereIs(3)!.offset).toBe((24 + 16 + 51) + (24 + 16 + 52));
+    for (const id of [1, 77, 200]) {
+      const b = store.read(id)!;
+      expect(b.length).toBe(24 + 16 + 50 + id);
+      expect(b.readUInt32LE(0)).toBe(0xa1b2c3d4);
+      expect(b.subarray(40).equals(Buffer.alloc(50 + id, id))).toBe(true);
+    }
+    expect(store.totalBytes()).toBe(ids.reduce((n, id) => n + 24 + 16 + 50 + id, 0));
+    expect(readdirSync(join(dir, 'alert-pcaps')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    // removing alerts keeps the segment while any alert is in it
+    for (const id of ids.slice(0, 199)) store.remove(id);
+    expect([store.has(1), store.has(200), segments().length]).toEqual([false, true, 1]);
+    store.remove(200);
+    expect([segments().length, store.totalBytes()]).toEqual([0, 0]);
+  });
+
+  it('deletes the oldest segments first beyond maxTotalBytes, never the one just written', async () => {
     for (const id of [1, 2, 3, 4]) addAlert(id);
     const size = 24 + 16 + 1000;
     limits.maxTotalBytes = 2 * size + 10;
     await store.save(2, sized(2, 1000), NOW - 3000); // oldest by creation, though not by id
     await store.save(1, sized(1, 1000), NOW - 2000);
     expect([store.has(1), store.has(2)]).toEqual([true, true]);
+    const seg2 = whereIs(2)!.file;
     await store.save(3, sized(3, 1000), NOW - 1000);
     expect([store.has(1), store.has(2), store.has(3)]).toEqual([true, false, true]);
-    expect(existsSync(join(dir, 'alert-pcaps', 'alert-2.pcap'))).toBe(false);
+    expect(existsSync(join(dir, 'alert-pcaps', seg2))).toBe(false);
     expect(store.totalBytes()).toBe(2 * size);
-    // a file larger than the whole cap still stays, alone
+    // a segment larger than the whole bound still stays, alone
     await store.save(4, sized(4, 5000), NOW);
     expect([store.has(1), store.has(3), store.has(4)]).toEqual([false, false, true]);
-    expect(readdirSync(join(dir, 'alert-pcaps'))).toEqual(['alert-4.pcap']);
-    // saving again for the same alert replaces its file and row
+    expect(segments()).toEqual([whereIs(4)!.file]);
+    // saving again for the same alert replaces its pcap; the segment left empty goes
     await store.save(4, sized(4, 100), NOW);
     expect(store.totalBytes()).toBe(24 + 16 + 100);
+    expect(segments()).toEqual([whereIs(4)!.file]);
   });
 
   it('purges by age, pcaps of deleted alerts, unindexed files and temp files of dead writers', async () => {
@@ -156,15 +195,17 @@ describe('AlertPcapStore', () => {
     await store.save(3, sized(3, 10), NOW);
     await store.save(9, sized(9, 10), NOW); // its alert row does not exist
     const pcaps = join(dir, 'alert-pcaps');
-    writeFileSync(join(pcaps, 'alert-77.pcap'), 'left by a crash before indexing');
-    utimesSync(join(pcaps, 'alert-77.pcap'), new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
-    writeFileSync(join(pcaps, 'alert-76.pcap'), 'written just now: its index row may be on the way');
-    writeFileSync(join(pcaps, 'alert-78.pcap.999999999.tmp'), 'a writer that died');
-    writeFileSync(join(pcaps, `alert-79.pcap.${process.pid}.tmp`), 'a writer still alive');
+    const keep = segments().filter((f) => f === whereIs(2)!.file || f === whereIs(3)!.file);
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    writeFileSync(join(pcaps, 'alerts-1-1-1.pcaps'), 'left by a crash before indexing');
+    utimesSync(join(pcaps, 'alerts-1-1-1.pcaps'), hourAgo, hourAgo);
+    writeFileSync(join(pcaps, 'alerts-2-1-1.pcaps'), 'written just now: its index row may be on the way');
+    writeFileSync(join(pcaps, 'alerts-3-999999999-1.pcaps.tmp'), 'a writer that died');
+    writeFileSync(join(pcaps, `alerts-4-${process.pid}-1.pcaps.tmp`), 'a writer still at work');
     writeFileSync(join(pcaps, 'README'), 'not ours to delete');
-    expect(store.purge(NOW)).toEqual({ removed: 3 });
+    expect(store.purge(NOW)).toEqual({ removed: 3 }); // 1 by age, 9 without alert, the crash leftover
     expect([store.has(1), store.has(2), store.has(3), store.has(9)]).toEqual([false, true, true, false]);
-    expect(readdirSync(pcaps).sort()).toEqual(['README', 'alert-2.pcap', 'alert-3.pcap', 'alert-76.pcap', `alert-79.pcap.${process.pid}.tmp`]);
+    expect(readdirSync(pcaps).sort()).toEqual(['README', 'alerts-2-1-1.pcaps', `alerts-4-${process.pid}-1.pcaps.tmp`, ...keep].sort());
     expect(db.prepare('SELECT alert_id FROM alert_pcaps ORDER BY alert_id').pluck().all()).toEqual([2, 3]);
     // a later purge, when 2 has aged out and alert 3 was deleted
     db.prepare('DELETE FROM alerts WHERE id = 3').run();
@@ -172,37 +213,30 @@ describe('AlertPcapStore', () => {
     expect(store.totalBytes()).toBe(0);
   });
 
-  it('answers null for a missing file, an unknown alert, and after remove()', async () => {
+  it('answers null for a missing segment, an unknown alert, and after remove()', async () => {
     addAlert(1);
     addAlert(2);
-    expect([store.path(1), store.read(1), store.has(1)]).toEqual([null, null, false]);
+    expect([store.read(1), store.has(1)]).toEqual([null, false]);
     await store.save(1, sized(1, 10), NOW);
     await store.save(2, sized(2, 10), NOW);
-    unlinkSync(store.path(1)!);
-    expect([store.path(1), store.read(1), store.has(1)]).toEqual([null, null, false]);
+    unlinkSync(join(dir, 'alert-pcaps', whereIs(1)!.file));
+    expect([store.read(1), store.has(1)]).toEqual([null, false]);
+    const seg2 = whereIs(2)!.file;
     store.remove(2);
-    expect([store.path(2), existsSync(join(dir, 'alert-pcaps', 'alert-2.pcap'))]).toEqual([null, false]);
+    expect([store.read(2), existsSync(join(dir, 'alert-pcaps', seg2))]).toEqual([null, false]);
     expect(db.prepare('SELECT COUNT(*) FROM alert_pcaps').pluck().get()).toBe(1); // 1's row stays until purge
     expect(store.purge(NOW).removed).toBe(1);
     expect(db.prepare('SELECT COUNT(*) FROM alert_pcaps').pluck().get()).toBe(0);
   });
 
-  it('does not serve a file shorter than indexed (written without fsync, cut by a crash)', async () => {
+  it('does not serve a pcap cut short (segments are written without fsync; a crash can cut one)', async () => {
     addAlert(1);
-    await store.save(1, sized(1, 100), NOW);
-    const path = store.path(1)!;
-    truncateSync(path, 60);
-    expect([store.path(1), store.read(1), store.has(1)]).toEqual([null, null, false]);
-    expect(store.purge(NOW).removed).toBe(1); // the row goes; the file is then unindexed
-    expect(db.prepare('SELECT COUNT(*) FROM alert_pcaps').pluck().get()).toBe(0);
-  });
-
-  it('writes a burst of captures concurrently and indexes them all', async () => {
-    const ids = Array.from({ length: 200 }, (_, i) => i + 1);
-    for (const id of ids) addAlert(id);
-    await store.saveMany(ids.map((id) => ({ alertId: id, cap: sized(id, 50 + id) })), NOW);
-    expect(db.prepare('SELECT COUNT(*) FROM alert_pcaps').pluck().get()).toBe(200);
-    for (const id of [1, 77, 200]) expect(store.read(id)!.length).toBe(24 + 16 + 50 + id);
-    expect(readdirSync(join(dir, 'alert-pcaps')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    addAlert(2);
+    await store.saveMany([{ alertId: 1, cap: sized(1, 100) }, { alertId: 2, cap: sized(2, 100) }], NOW);
+    truncateSync(join(dir, 'alert-pcaps', whereIs(1)!.file), 24 + 16 + 100 + 60);
+    expect(store.read(1)!.length).toBe(24 + 16 + 100); // the first is whole
+    expect([store.read(2), store.has(2)]).toEqual([null, false]);
+    expect(store.purge(NOW).removed).toBe(1);
+    expect(db.prepare('SELECT alert_id FROM alert_pcaps').pluck().all()).toEqual([1]);
   });
 });

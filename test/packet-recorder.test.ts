@@ -149,6 +149,33 @@ describe('PacketRecorder', () => {
     expect(done.map((c) => indicesOf(c, frames))).toEqual([[2, 3, 4, 5, 6, 7]]);
   });
 
+  it('ends a capture at its deadline though no later packet matches it (open captures are indexed by address)', () => {
+    // the alert is about C; after it only A<->B traffic flows, one packet a second
+    const frames = Array.from({ length: 20 }, (_, i) => ({ ...(i === 3 ? udp(C, D, i) : udp(A, B, i)), ts: T0 + i * 1_000_000 }));
+    const { done, rec } = run(frames, { afterPackets: 50, afterUs: 2_500_000 }, at(3, (r) => r.start(1, r.nextSeq, { ips: [ip(C)], macs: [] })), false);
+    expect(done.map((c) => indicesOf(c, frames))).toEqual([[3]]);
+    expect(rec.stats().pending).toBe(0);
+  });
+
+  it('offers a packet once to a capture filed under both its source and destination', () => {
+    const frames = Array.from({ length: 20 }, (_, i) => (i % 2 ? udp(A, B, i) : udp(B, A, i)));
+    const { done } = run(frames, { beforePackets: 2, afterPackets: 6 }, at(8, (r) => r.start(1, r.nextSeq, { ips: [ip(A), ip(B), ip(A)], macs: [A.mac, B.mac] })));
+    expect(indicesOf(done[0]!, frames)).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14]);
+  });
+
+  it('keeps hundreds of open captures apart: each gets only its own address’s packets', () => {
+    // 300 hosts 10.1.x.y talk to B in turn; a capture opens for every host at its first packet
+    const hosts: Host[] = Array.from({ length: 300 }, (_, k) => ({ mac: `02:00:00:01:${(k >> 8).toString(16).padStart(2, '0')}:${(k & 255).toString(16).padStart(2, '0')}`, ip: `10.1.${k >> 8}.${k & 255}` }));
+    const frames = Array.from({ length: 3000 }, (_, i) => udp(hosts[i % 300]!, B, i));
+    const { done } = run(frames, { beforePackets: 0, afterPackets: 3, maxPending: 1000 },
+      (_pkt, i, r) => { if (i < 300) r.start(i + 1, r.nextSeq, { ips: [ip(hosts[i]!)], macs: [] }); });
+    expect(done).toHaveLength(300);
+    for (const cap of done) {
+      const k = cap.ref - 1;
+      expect(indicesOf(cap, frames)).toEqual([k, k + 300, k + 600, k + 900]);
+    }
+  });
+
   it('keeps the ring bounded by packets: before context holds only what is still there', () => {
     const frames = Array.from({ length: 100 }, (_, i) => udp(A, B, i));
     const { done } = run(frames, { ringPackets: 8, beforePackets: 50, afterPackets: 0 }, at(60, (r) => r.start(1, r.nextSeq, { ips: [], macs: [] })));

@@ -59,6 +59,11 @@ export class CaptureBuilder {
   deadline = Infinity;
   done = false;
   readonly all: boolean;
+  /** its IPv4 addresses and MACs (48-bit numbers), distinct: the keys OpenCaptures files it under */
+  readonly ipKeys: number[];
+  readonly macKeys: number[];
+  /** the last sequence number offered to it (OpenCaptures may find it under two keys) */
+  offeredSeq = -1;
   private readonly ips: number[];
   private readonly macs: Uint8Array;
   /** the before context, newest first */
@@ -86,6 +91,8 @@ export class CaptureBuilder {
     this.ips = match.ips.map((ip) => ip >>> 0);
     const macs = match.macs.map(parseMac).filter((m): m is number[] => m !== null);
     this.macs = Uint8Array.from(macs.flat());
+    this.ipKeys = [...new Set(this.ips)];
+    this.macKeys = [...new Set(macs.map((m) => m.reduce((n, b) => n * 256 + b, 0)))];
     this.all = match.ips.length === 0 && match.macs.length === 0;
   }
 

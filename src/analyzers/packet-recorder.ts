@@ -15,6 +15,7 @@
 // it stay valid while the batch is kept); the after context is copied from the frame itself.
 import type { Packet } from '../decode/packet.js';
 import type { Analyzer } from './analyzer.js';
+import { OpenCaptures } from './open-captures.js';
 import { CaptureBuilder, type CaptureMatch, type CompletedCapture, type PacketRecorderOptions, type RecorderStats } from './packet-capture.js';
 
 /** bytes between two frames of a batch (pcap/pcapng record headers) still copied as one span */
@@ -59,7 +60,17 @@ export class PacketRecorder implements Analyzer {
   private refused = 0;
   private empty = 0;
   private readonly maxPending: number;
-  private readonly open: CaptureBuilder[] = [];
+  private readonly open = new OpenCaptures();
+  // the packet feed() is offering, for the visitor (one bound function, no closure per packet)
+  private fSeq = 0;
+  private fSlot = 0;
+  private fBuf: Buffer = Buffer.alloc(0);
+  private fOff = 0;
+  private readonly visit = (cap: CaptureBuilder): void => {
+    if (!cap.armed || this.fSeq <= cap.trigger) return;
+    this.offer(cap, this.fSeq, this.fSlot, this.fBuf, this.fOff);
+    if (cap.done) this.complete(cap);
+  };
   /** open captures whose trigger packet has not been recorded yet */
   private waiting = 0;
   private completed: CompletedCapture[] = [];
@@ -129,7 +140,7 @@ export class PacketRecorder implements Analyzer {
     this.sDstMac[slot] = pkt.dstMacOff >= 0 ? pkt.dstMacOff - base : -1;
     this.seq = seq + 1;
     this.head = slot + 1 === this.nSlots ? 0 : slot + 1;
-    if (this.open.length !== 0) this.feed(seq, slot, fb, base); // the after context, from the frame itself
+    if (this.open.size !== 0) this.feed(seq, slot, fb, base); // the after context, from the frame itself
   }
 
   /**
@@ -139,14 +150,14 @@ export class PacketRecorder implements Analyzer {
    */
   start(ref: number, trigger: number, match: CaptureMatch): boolean {
     if (!Number.isSafeInteger(trigger) || trigger < 0) throw new RangeError(`capture trigger ${trigger} is not a packet sequence number`);
-    if (this.open.some((c) => c.ref === ref)) return false;
-    if (this.open.length >= this.maxPending) {
+    if (this.open.list.some((c) => c.ref === ref)) return false;
+    if (this.open.size >= this.maxPending) {
       this.refused++;
       return false;
     }
     const o = this.opts;
     const cap = new CaptureBuilder(ref, trigger, match, o.beforePackets, o.afterPackets, o.afterUs, o.maxPacketsPerCapture, o.maxBytesPerCapture);
-    this.open.push(cap);
+    this.open.add(cap);
     if (trigger >= this.seq) {
       this.waiting++;
       return true;
@@ -164,10 +175,10 @@ export class PacketRecorder implements Analyzer {
 
   /** Drops the capture of `ref`, open or completed and not yet taken. */
   cancel(ref: number): void {
-    const i = this.open.findIndex((c) => c.ref === ref);
-    if (i >= 0) {
-      if (!this.open[i]!.armed) this.waiting--;
-      this.open.splice(i, 1);
+    const cap = this.open.list.find((c) => c.ref === ref);
+    if (cap) {
+      if (!cap.armed) this.waiting--;
+      this.open.remove(cap);
     }
     this.completed = this.completed.filter((c) => c.ref !== ref);
   }
@@ -181,19 +192,19 @@ export class PacketRecorder implements Analyzer {
 
   /** Ends the after context of captures whose deadline (trigger time + afterUs) is before nowUs. */
   expire(nowUs: number): void {
-    for (const cap of this.open.slice()) if (cap.armed && nowUs > cap.deadline) this.complete(cap);
+    for (const cap of this.open.list.slice()) if (cap.armed && nowUs > cap.deadline) this.complete(cap);
   }
 
   /** End of input: every open capture completes with what it has. */
   finish(): void {
-    for (const cap of this.open.slice()) {
+    for (const cap of this.open.list.slice()) {
       if (!cap.armed) this.armFromRing(cap);
       this.complete(cap);
     }
   }
 
   stats(): RecorderStats {
-    return { recorded: this.seq, skippedLarge: this.skippedLarge, pending: this.open.length, refused: this.refused, empty: this.empty };
+    return { recorded: this.seq, skippedLarge: this.skippedLarge, pending: this.open.size, refused: this.refused, empty: this.empty };
   }
 
   /**
@@ -245,11 +256,13 @@ export class PacketRecorder implements Analyzer {
   }
 
   private armArriving(pkt: Packet, seq: number): void {
-    for (let i = 0; i < this.open.length; i++) {
-      const cap = this.open[i]!;
+    const list = this.open.list;
+    for (let i = 0; i < list.length; i++) {
+      const cap = list[i]!;
       if (cap.armed || cap.trigger !== seq) continue;
       this.waiting--;
       cap.arm(pkt.ts, pkt.linkType);
+      this.open.armed(cap);
       cap.takeTrigger(pkt.frameBuf, pkt.off, pkt.len, pkt.ts, pkt.origLen);
       this.gatherBefore(cap);
       if (cap.done) this.complete(cap), i--;
@@ -267,6 +280,7 @@ export class PacketRecorder implements Analyzer {
     const slot = t % this.nSlots;
     if (t < this.seq && t >= this.seq - this.nSlots) {
       cap.arm(this.sTs[slot]!, this.sLink[slot]!);
+      this.open.armed(cap);
       if (t >= this.tailSeq && this.sOff[slot]! >= 0) {
         cap.takeTrigger(this.ring, this.sOff[slot]!, this.sLen[slot]!, this.sTs[slot]!, this.sOrig[slot]!);
       }
@@ -283,21 +297,31 @@ export class PacketRecorder implements Analyzer {
       const slot = s % this.nSlots;
       const off = this.sOff[slot]!;
       if (off < 0 || !this.matches(cap, slot, this.ring, off)) continue;
-      if (cap.linkType < 0) cap.arm(this.sTs[slot]!, this.sLink[slot]!);
+      if (cap.linkType < 0) { cap.arm(this.sTs[slot]!, this.sLink[slot]!); this.open.armed(cap); }
       if (this.sLink[slot] !== cap.linkType) continue;
       if (!cap.takeBefore(this.ring, off, this.sLen[slot]!, this.sTs[slot]!, this.sOrig[slot]!)) break;
     }
     if (cap.afterFull()) cap.done = true;
   }
 
+  /** The after context: this packet goes to the open captures filed under its addresses. */
   private feed(seq: number, slot: number, buf: Buffer, off: number): void {
     const open = this.open;
-    for (let i = 0; i < open.length; i++) {
-      const cap = open[i]!;
-      if (!cap.armed || seq <= cap.trigger) continue;
-      this.offer(cap, seq, slot, buf, off);
-      if (cap.done) this.complete(cap), i--;
+    const ts = this.sTs[slot]!;
+    if (open.due(ts)) for (const cap of open.expired(ts)) this.complete(cap);
+    if (open.size === 0) return;
+    const ip4 = this.sIp4[slot] === 1;
+    let sm = -1, dm = -1;
+    if (open.hasMacs) {
+      const s = this.sSrcMac[slot]!, d = this.sDstMac[slot]!;
+      if (s >= 0) sm = buf.readUIntBE(off + s, 6);
+      if (d >= 0) dm = buf.readUIntBE(off + d, 6);
     }
+    this.fSeq = seq;
+    this.fSlot = slot;
+    this.fBuf = buf;
+    this.fOff = off;
+    open.each(seq, ip4 ? this.sSrc4[slot]! : 0, ip4 ? this.sDst4[slot]! : 0, sm, dm, this.visit);
   }
 
   private offer(cap: CaptureBuilder, seq: number, slot: number, buf: Buffer, off: number): void {
@@ -307,7 +331,7 @@ export class PacketRecorder implements Analyzer {
       return;
     }
     if (!this.matches(cap, slot, buf, off)) return;
-    if (cap.linkType < 0) cap.arm(ts, this.sLink[slot]!);
+    if (cap.linkType < 0) { cap.arm(ts, this.sLink[slot]!); this.open.armed(cap); }
     if (this.sLink[slot] !== cap.linkType) return;
     cap.takeAfter(buf, off, this.sLen[slot]!, ts, this.sOrig[slot]!);
   }
@@ -320,8 +344,7 @@ export class PacketRecorder implements Analyzer {
   }
 
   private complete(cap: CaptureBuilder): void {
-    const i = this.open.indexOf(cap);
-    if (i >= 0) this.open.splice(i, 1);
+    this.open.remove(cap);
     const done = cap.build();
     if (done) this.completed.push(done);
     else this.empty++;

@@ -143,6 +143,21 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    description: 'alert pcaps in segment files: each alert at an offset of a segment, segment sizes for the disk bound',
+    sql: `
+      ALTER TABLE alert_pcaps ADD COLUMN "offset" INTEGER NOT NULL DEFAULT 0;  -- byte offset of the alert's pcap in its file
+      CREATE INDEX alert_pcaps_file ON alert_pcaps (file);
+      CREATE TABLE alert_pcap_files (
+        file        TEXT    PRIMARY KEY,         -- name under <data dir>/alert-pcaps/
+        bytes       INTEGER NOT NULL,            -- its size: what the disk bound counts
+        created     INTEGER NOT NULL             -- epoch ms, wall clock
+      );
+      -- schema 4 kept one file per alert: each is a segment of one
+      INSERT INTO alert_pcap_files (file, bytes, created) SELECT file, bytes, created FROM alert_pcaps;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.reduce((v, m) => Math.max(v, m.version), 0);

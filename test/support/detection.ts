@@ -1,5 +1,7 @@
 // Runs captures through the real pipeline with the inventory and detection services writing into a
 // real data dir (SQLite file, alert PCAP files), as `otsensor replay` does, for detection tests.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { openAppliance } from '../../src/appliance.js';
 import { DetectionService } from '../../src/detection-service.js';
 import { Ingest } from '../../src/ingest.js';
@@ -28,7 +30,16 @@ export async function replayInto(dataDir: string, files: string[], opts: ReplayO
     else inventory.flush();
     await detection.settled();
     const alerts = detection.store.list();
-    const paths = new Map(alerts.map((a) => [a.id, detection.pcaps.path(a.id)]));
+    // each alert's pcap exported to a file of its own, as `otsensor alerts pcap ID -o FILE` does
+    const exported = join(dataDir, 'exported');
+    mkdirSync(exported, { recursive: true });
+    const paths = new Map(alerts.map((a) => {
+      const bytes = detection.pcaps.read(a.id);
+      if (!bytes) return [a.id, null];
+      const file = join(exported, `alert-${a.id}.pcap`);
+      writeFileSync(file, bytes);
+      return [a.id, file];
+    }));
     return {
       report,
       alerts,
