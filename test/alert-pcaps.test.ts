@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CompletedCapture } from '../src/analyzers/packet-capture.js';
+import { CompletedCapture } from '../src/analyzers/packet-capture.js';
 import { PacketRecorder } from '../src/analyzers/packet-recorder.js';
 import { createSensor } from '../src/pipeline.js';
 import { AlertPcapStore, type AlertPcapLimits } from '../src/store/alert-pcaps.js';
@@ -48,7 +48,7 @@ function captureOf(frames: Buffer[], at: number, ref = 1): CompletedCapture {
 const frames = Array.from({ length: 20 }, (_, i) => udpFrame(A, B, 40000 + i, 502, Buffer.alloc(10 + i * 7, i)));
 
 function sized(n: number, bytes: number): CompletedCapture {
-  return { ref: n, linkType: 1, packets: [{ ts: T0, origLen: bytes, data: Buffer.alloc(bytes, n) }] };
+  return CompletedCapture.fromFrames(n, 1, [{ ts: T0, origLen: bytes, data: Buffer.alloc(bytes, n) }]);
 }
 
 let dir: string;
@@ -133,7 +133,7 @@ describe('AlertPcapStore', () => {
 
   it('cuts records at the 262144-byte snaplen and keeps their wire length', async () => {
     addAlert(5);
-    await store.save(5, { ref: 5, linkType: 1, packets: [{ ts: T0, origLen: 300_000, data: Buffer.concat([frames[0]!, Buffer.alloc(300_000 - frames[0]!.length, 7)]) }] }, NOW);
+    await store.save(5, CompletedCapture.fromFrames(5, 1, [{ ts: T0, origLen: 300_000, data: Buffer.concat([frames[0]!, Buffer.alloc(300_000 - frames[0]!.length, 7)]) }]), NOW);
     const parser = new CaptureParser('x');
     const b = parser.push(store.read(5)!)!;
     expect([b.count, b.len[0], b.origLen[0]]).toEqual([1, 262144, 300_000]);

@@ -19,8 +19,6 @@ import { prepareDataDir } from './data-dir.js';
 import { processAlive } from './durable-json-file.js';
 
 export const ALERT_PCAP_DIR = 'alert-pcaps';
-/** the largest record Wireshark/tshark read without complaint (WTAP_MAX_PACKET_SIZE_STANDARD) */
-const SNAPLEN = 262144;
 const DAY_MS = 86_400_000;
 /** ours: segments (alerts-<ms>-<pid>-<n>.pcaps), their temp files, and schema-4 one-alert files */
 const SEGMENT = /^alerts-\d+-\d+-\d+\.pcaps$/;
@@ -67,10 +65,10 @@ export class AlertPcapStore {
    * rather than serving a broken file. The alert itself is in SQLite and is not lost.
    */
   async saveMany(items: Array<{ alertId: number; cap: CompletedCapture }>, nowMs: number): Promise<void> {
-    const todo = items.filter(({ cap }) => cap.packets.length > 0);
+    const todo = items.filter(({ cap }) => cap.count > 0);
     if (todo.length === 0) return;
     prepareDataDir(this.dir); // 0700, tightened if loosened
-    const parts = todo.map(({ cap }) => encodePcap(cap));
+    const parts = todo.map(({ cap }) => cap.pcap); // each already a whole pcap file (CaptureBuilder.build)
     const file = `alerts-${Math.max(0, Math.floor(nowMs))}-${process.pid}-${++segments}.pcaps`;
     const final = join(this.dir, file);
     const data = Buffer.concat(parts);
@@ -87,7 +85,7 @@ export class AlertPcapStore {
       todo.forEach(({ alertId, cap }, i) => {
         const prev = old.get(alertId) as { file: string } | undefined;
         if (prev) before.add(prev.file);
-        ins.run(alertId, file, offset, cap.packets.length, parts[i]!.length, nowMs);
+        ins.run(alertId, file, offset, cap.count, parts[i]!.length, nowMs);
         offset += parts[i]!.length;
       });
       return [...this.orphans([...before]), ...this.overQuota(file)];
@@ -253,30 +251,4 @@ export class AlertPcapStore {
     }
     return n;
   }
-}
-
-/** Classic pcap (draft-ietf-opsawg-pcap §4-5): µs magic 0xa1b2c3d4, version 2.4, little-endian. */
-export function encodePcap(cap: CompletedCapture): Buffer {
-  let size = 24;
-  for (const p of cap.packets) size += 16 + Math.min(p.data.length, SNAPLEN);
-  const out = Buffer.alloc(size);
-  out.writeUInt32LE(0xa1b2c3d4, 0);
-  out.writeUInt16LE(2, 4);
-  out.writeUInt16LE(4, 6);
-  // 8..15: reserved (formerly thiszone, sigfigs), zero
-  out.writeUInt32LE(SNAPLEN, 16);
-  out.writeUInt32LE(cap.linkType >>> 0, 20);
-  let o = 24;
-  for (const p of cap.packets) {
-    const incl = Math.min(p.data.length, SNAPLEN);
-    const ts = Math.max(0, Math.floor(p.ts));
-    const sec = Math.floor(ts / 1e6);
-    out.writeUInt32LE(sec >>> 0, o);
-    out.writeUInt32LE(ts - sec * 1e6, o + 4);
-    out.writeUInt32LE(incl, o + 8);
-    out.writeUInt32LE(Math.max(p.origLen, incl) >>> 0, o + 12);
-    p.data.copy(out, o + 16, 0, incl);
-    o += 16 + incl;
-  }
-  return out;
 }
