@@ -15,7 +15,7 @@ import { VERSION } from './version.js';
 import { Ingest } from './ingest.js';
 import { createSensor } from './pipeline.js';
 import type { Speed } from './sources/pacing.js';
-import { type LiveMethod, openLiveSource, resolveLiveMethod } from './sources/live.js';
+import { type LiveMethod, openLiveSource } from './sources/live.js';
 import { IngestRuns } from './store/ingest-runs.js';
 import { InventoryService } from './inventory-service.js';
 import { DetectionService } from './detection-service.js';
@@ -82,10 +82,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   try {
     const inventory = new InventoryService(appliance.db);
     // forwarding (issue 6): a new alert is queued in the transaction that stores it; the worker sends
-    // Known gap: with the cap module the packet recorder makes the live source drop packets (27,126 of
-    // 30,000 at 10,000 packets/s, test/live-capture.test.ts), so live capture through cap keeps no alert PCAPs yet.
-    const viaCap = !!opts.ingest && 'interface' in opts.ingest && resolveLiveMethod(opts.ingest.method ?? 'auto') === 'cap';
-    const detection = new DetectionService({ db: appliance.db, dataDir: opts.dataDir, settings: () => appliance.config.data.settings, inventory, pcaps: !viaCap,
+    const detection = new DetectionService({ db: appliance.db, dataDir: opts.dataDir, settings: () => appliance.config.data.settings, inventory,
       onError: (err) => log.error({ err }, 'writing an alert PCAP failed'),
       onNewAlert: (db, a) => { enqueue(db, a, appliance.config.data.forwarding, Date.now()); } });
     forwarder = new ForwardingWorker(appliance.db, () => appliance.config.data.forwarding, (id) => detection.store.get(id), localSensorIdentity(),
