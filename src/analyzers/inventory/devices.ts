@@ -9,7 +9,7 @@
 // - a MAC seen only at layer 2 (LLDP, CDP, DCP, GOOSE, ARP) is a device without an IP.
 // Ids come from `ids` (key -> id, persisted by the store) and new keys are numbered in the order
 // their device was first seen, so one capture gives the same ids on every replay.
-import { ipv4Number, macIsGroup } from './addresses.js';
+import { macIsGroup } from './addresses.js';
 import { type Behaviour, isEngineeringStation, isScanner, nameOf, osOf, typeOf, vendorOf } from './classify.js';
 import { buildConnections, type ConnectionMemo } from './connections.js';
 import type { InventoryObserver } from './observer.js';
@@ -92,18 +92,23 @@ const NA = 'N/A';
 
 
 export function materialize(obs: InventoryObserver, opts: MaterializeOptions): Inventory {
-  // Only IPv4 addresses count: one host has several IPv6 addresses by design (link-local, SLAAC,
-  // privacy), and an address that can never be a device (0.0.0.0 of a DHCP client) proves nothing.
-  const gatewayMacs = new Map<string, boolean>();
+  // A router's MAC: it sends from several IPv4 addresses of its own. Only IPv4 addresses count: one
+  // host has several IPv6 addresses by design (link-local, SLAAC, privacy), and an address that can
+  // never be a device (0.0.0.0 of a DHCP client) proves nothing. The answer is kept on the MAC's
+  // subject with the sizes it was worked out from (addresses are only added: same sizes, same answer).
   const gateway = (mac: string): boolean => {
-    let g = gatewayMacs.get(mac);
-    if (g === undefined) {
-      const m = obs.macs.get(mac);
-      g = m !== undefined && m.ips.filter((ip) => { const s = obs.ips.get(ip); return !m.arpIps.has(ip) && s !== undefined && !s.never && ipv4Number(ip) !== null; }).length >= GATEWAY_MIN_IPS;
-      gatewayMacs.set(mac, g);
+    const m = obs.macs.get(mac);
+    if (m === undefined || m.ips.length < GATEWAY_MIN_IPS) return false; // most MACs send from one address
+    const basis = m.ips.length * 65536 + m.arpIps.size;
+    if (m.gatewayBasis !== basis) {
+      m.gatewayBasis = basis;
+      m.gateway = m.ips.filter((ip) => { const s = obs.ips.get(ip); return !m.arpIps.has(ip) && s !== undefined && !s.never && s.v4; }).length >= GATEWAY_MIN_IPS;
     }
-    return g;
+    return m.gateway;
   };
+
+  /** A MAC's device key: its subject's, built once, rather than a new string per flush. */
+  const macKey = (mac: string): string => obs.macs.get(mac)?.key ?? `mac:${mac}`;
 
   /** The device key of an IP, or null when it is not a device. */
   const keyOfIp = (s: IpSubject): string | null => {
@@ -111,8 +116,8 @@ export function materialize(obs: InventoryObserver, opts: MaterializeOptions): I
     // The MAC its packets come from, unless a router's: a host answering ARP for someone else's
     // address (a spoofer, a proxy) does not take the address from the host that sends with it.
     const sender = s.macs.find((m) => !gateway(m));
-    if (sender !== undefined) return `mac:${sender}`;
-    if (s.arpMac !== null && (!gateway(s.arpMac) || s.macs.length === 0 || s.macs.includes(s.arpMac))) return `mac:${s.arpMac}`;
+    if (sender !== undefined) return macKey(sender);
+    if (s.arpMac !== null && (!gateway(s.arpMac) || s.macs.length === 0 || s.macs.includes(s.arpMac))) return macKey(s.arpMac);
     if (s.macs.length === 0) return s.local && !obs.groupDestinations.has(s.ip) ? s.key : null;
     return s.local ? s.key : null;
   };

@@ -128,9 +128,12 @@ export class IpSubject extends Subject {
    *  address, so worked out once here rather than on every flush */
   readonly never: boolean;
   readonly local: boolean;
+  /** an IPv4 address */
+  readonly v4: boolean;
   constructor(readonly ip: string, ts: number) {
     super(`ip:${ip}`, ts);
     const v4 = ipv4Number(ip);
+    this.v4 = v4 !== null;
     this.never = v4 !== null ? ipv4NeverDevice(v4) : ipv6NeverDevice(ip);
     this.local = v4 !== null ? ipv4IsLocalRange(v4) : ipv6IsLocalRange(ip);
   }
@@ -143,6 +146,9 @@ export class MacSubject extends Subject {
   readonly arpIps = new Set<string>();
   /** addresses it asked for by ARP (address sweeps) */
   readonly arpTargets = new Set<string>();
+  /** materialize(): whether it is a router's MAC, and the address counts that answer is for */
+  gateway = false;
+  gatewayBasis = -1;
   constructor(readonly mac: string, ts: number) {
     super(`mac:${mac}`, ts);
   }
