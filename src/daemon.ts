@@ -20,9 +20,8 @@ import { IngestRuns } from './store/ingest-runs.js';
 import { InventoryService } from './inventory-service.js';
 import { DetectionService } from './detection-service.js';
 import { scheduleRetention } from './alerts/retention.js';
-import { catalogAlert } from './analyzers/detection/catalog.js';
-import { enqueue, ForwardingWorker } from './forwarding/outbox.js';
-import { localSensorIdentity } from './forwarding/formats.js';
+import { enqueue, type ForwardingWorker } from './forwarding/outbox.js';
+import { localForwarder } from './forwarding/local.js';
 
 /** What the daemon ingests while it serves: capture files, or a live interface. */
 export type IngestSpec =
@@ -85,8 +84,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const detection = new DetectionService({ db: appliance.db, dataDir: opts.dataDir, settings: () => appliance.config.data.settings, inventory,
       onError: (err) => log.error({ err }, 'writing an alert PCAP failed'),
       onNewAlert: (db, a) => { enqueue(db, a, appliance.config.data.forwarding, Date.now()); } });
-    forwarder = new ForwardingWorker(appliance.db, () => appliance.config.data.forwarding, (id) => detection.store.get(id), localSensorIdentity(),
-      { category: (title) => { try { return catalogAlert(title).category; } catch { return null; } } });
+    forwarder = localForwarder(appliance.db, () => appliance.config.data.forwarding, (id) => detection.store.get(id));
     forwarder.start();
     const sent = (r: { alerts: number }) => { if (r.alerts > 0) forwarder?.notify(); };
     // the periodic flush writes alerts in slices; the final one (sync) throws to its caller on failure

@@ -76,8 +76,8 @@ async function waitFor(cond: () => boolean): Promise<void> {
 }
 
 interface Posted { method: string; url: string; type: string | undefined; body: any }
-async function webhookReceiver(opts: { status?: number; server?: HttpServer | HttpsServer; port?: number } = {}): Promise<{ url: string; posts: Posted[] }> {
-  const { status = 200, server = createHttpServer(), port = 0 } = opts;
+async function webhookReceiver(opts: { status?: number; server?: HttpServer | HttpsServer; port?: number; delayMs?: number } = {}): Promise<{ url: string; posts: Posted[] }> {
+  const { status = 200, server = createHttpServer(), port = 0, delayMs = 0 } = opts;
   const posts: Posted[] = [];
   server.on('request', (req: IncomingMessage, res) => {
     let text = '';
@@ -85,7 +85,7 @@ async function webhookReceiver(opts: { status?: number; server?: HttpServer | Ht
     req.on('data', (d) => (text += d));
     req.on('end', () => {
       posts.push({ method: req.method ?? '', url: req.url ?? '', type: req.headers['content-type'], body: JSON.parse(text) });
-      res.writeHead(status).end(status === 200 ? 'ok' : 'receiver is unhappy');
+      setTimeout(() => res.writeHead(status).end(status === 200 ? 'ok' : 'receiver is unhappy'), delayMs);
     });
   });
   server.listen(port, '127.0.0.1');
@@ -422,6 +422,26 @@ describe('the outbox worker', () => {
     expect(rx.posts.map((p) => p.body.uuid).sort()).toEqual(alerts.map((a) => a.uuid).sort());
     expect(listPending(db)).toEqual([]);
     db.close();
+  });
+
+  it('two processes sending from one outbox deliver each alert once (a row is claimed before it is sent)', async () => {
+    const dir = tempDir();
+    const rx = await webhookReceiver({ delayMs: 15 });
+    const rules = [rule('hook', { type: 'webhook', url: rx.url })];
+    const daemonDb = openDatabase(dir);
+    const alerts = Array.from({ length: 20 }, () => insertAlert(daemonDb));
+    daemonDb.transaction(() => { for (const a of alerts) enqueue(daemonDb, a, rules, 0); })();
+    // the daemon and a replay: two connections to the same file, as two processes have
+    const replayDb = openDatabase(dir);
+    const worker = (db: Db) => new ForwardingWorker(db, () => rules, (id) => new AlertStore(db).get(id), SENSOR, { now: () => 1000 });
+    const [a, b] = await Promise.all([worker(daemonDb).runOnce(), worker(replayDb).runOnce()]);
+    expect(a.sent + b.sent).toBe(20);
+    expect(a.sent).toBeGreaterThan(0); // both took part
+    expect(b.sent).toBeGreaterThan(0);
+    expect(rx.posts.map((p) => p.body.uuid).sort()).toEqual(alerts.map((x) => x.uuid).sort());
+    expect(listPending(daemonDb)).toEqual([]);
+    daemonDb.close();
+    replayDb.close();
   });
 
   it("a removed rule's rows are dropped; a disabled rule's rows wait; a deleted alert's row is dropped", async () => {

@@ -6,7 +6,7 @@ import { parseSpeed } from '../sources/pacing.js';
 import type { DataDirOption } from './appliance-session.js';
 import { formatReport, progressLine } from './ingest-output.js';
 
-type Opts = DataDirOption & { speed: string; loop?: string | true; json?: boolean; progress: boolean; learn?: boolean; learnUntil?: string; learning?: string };
+type Opts = DataDirOption & { speed: string; loop?: string | true; json?: boolean; progress: boolean; learn?: boolean; learnUntil?: string; learning?: string; forward: boolean };
 
 /** --learn / --learn-until / --learning: this replay's learning mode, or null to follow the stored setting. */
 function learningOption(o: Opts): { on: boolean; until: number | null; untilOffset?: number } | null {
@@ -33,7 +33,8 @@ export function registerReplayCommand(program: Command, dataDirOption: (c: Comma
     .option('--no-progress', 'no progress bar, even on a terminal')
     .option('--learn', 'learning mode for this capture: what it shows becomes the baseline; learning is off afterwards')
     .option('--learn-until <when>', 'learn until this capture time (ISO 8601, or an offset from the first packet: 90s, 5m, 1h), then detect; learning is off afterwards')
-    .option('--learning <on|off>', 'learning mode for this replay only, instead of the stored setting'))
+    .option('--learning <on|off>', 'learning mode for this replay only, instead of the stored setting')
+    .option('--no-forward', 'queue new alerts for the forwarding rules without sending them (the daemon sends them)'))
     .action(async (files: string[], o: Opts) => {
       let speed;
       try { speed = parseSpeed(o.speed); } catch (e) { throw new InputError((e as Error).message); }
@@ -51,7 +52,7 @@ export function registerReplayCommand(program: Command, dataDirOption: (c: Comma
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       const inventory = new InventoryService(app.db);
-      const { enqueue } = await import('../forwarding/outbox.js');
+      const [{ enqueue }, { localForwarder, sendQueued }] = await Promise.all([import('../forwarding/outbox.js'), import('../forwarding/local.js')]);
       // new alerts are queued for forwarding with the alert; the daemon (or `forwarding pending`) sends them
       const detection = new DetectionService({ db: app.db, dataDir: app.dataDir, settings: () => app.config.data.settings, inventory, learning: learning ?? undefined,
         onError: (err) => process.stderr.write(`otsensor: warning: writing an alert PCAP failed: ${err.message}\n`),
@@ -68,15 +69,22 @@ export function registerReplayCommand(program: Command, dataDirOption: (c: Comma
         detection.finish();
         inventory.flush();
         await detection.settled(); // the alert PCAPs of the last flushes
+        // what the forwarding rules queued goes out now, as it would from the sensor (spec §5.7);
+        // what a receiver refuses stays queued for the daemon
+        let forwarding: Awaited<ReturnType<typeof sendQueued>> | null = null;
+        if (o.forward && app.config.data.forwarding.some((r) => r.enabled)) {
+          forwarding = await sendQueued(localForwarder(app.db, () => app.config.data.forwarding, (id) => detection.store.get(id)), app.db);
+        }
         // a baseline was learned: learning ends, as when an admin switches it off (spec §5.6)
         if (o.learn || o.learnUntil) app.config.mutate((d) => { d.settings.detection.learning = false; });
         const stored = { devices: inventory.store.count('devices'), connections: inventory.store.count('connections') };
         const alerts = { alerts: detection.store.count(), events: detection.store.events.count(), baseline: detection.store.baseline.count() };
         if (timer) { clearInterval(timer); process.stderr.write(`\r${progressLine(ingest.progress())}\x1b[K\n`); }
         runs.finish(runId, report);
-        process.stdout.write(o.json ? JSON.stringify({ ...report, inventory: stored, detection: alerts }) + '\n'
+        process.stdout.write(o.json ? JSON.stringify({ ...report, inventory: stored, detection: alerts, ...(forwarding ? { forwarding } : {}) }) + '\n'
           : formatReport(report) + `inventory: ${stored.devices} devices, ${stored.connections} connections in ${app.dataDir}\n` +
-            `detection: ${alerts.alerts} alerts, ${alerts.events} events, ${alerts.baseline} baseline entries${detection.detector.learningState.on && !(o.learn || o.learnUntil) ? ' (learning mode: Policy alerts are held back; see --learn-until or --learning off)' : ''}\n`);
+            `detection: ${alerts.alerts} alerts, ${alerts.events} events, ${alerts.baseline} baseline entries${detection.detector.learningState.on && !(o.learn || o.learnUntil) ? ' (learning mode: Policy alerts are held back; see --learn-until or --learning off)' : ''}\n` +
+            (forwarding ? `forwarding: ${forwarding.sent} sent${forwarding.failed ? `, ${forwarding.failed} failed` : ''}, ${forwarding.queued} queued for the daemon\n` : ''));
         if (ingest.anyUnreadable) process.exitCode = 1;
       } finally {
         await inventory.stop();

@@ -76,6 +76,8 @@ export interface WorkerOptions {
 export interface RunResult { sent: number; failed: number; dropped: number }
 
 const MAX_ERROR_LENGTH = 500;
+/** a claimed row's lease: the send timeout plus this */
+const LEASE_MARGIN_MS = 5000;
 
 export class ForwardingWorker {
   private readonly pollMs: number;
@@ -168,10 +170,24 @@ export class ForwardingWorker {
     return result;
   }
 
+  /**
+   * Takes the rule's next due row for this process: its next_try moves past the send timeout in the
+   * same write transaction, so a second process (the daemon and an `otsensor replay`, or `forwarding
+   * pending --send`) skips it while it is in flight. A process that dies mid-send leaves the row due
+   * again once the lease ends: delivery is at least once, never lost.
+   */
+  private claim(rule: string, now: number): OutboxRow | null {
+    const lease = this.now() + this.sendTimeoutMs + LEASE_MARGIN_MS;
+    const row = withWriteLock(this.db, () => statement(this.db, `UPDATE forward_outbox SET next_try = ?
+      WHERE id = (SELECT id FROM forward_outbox WHERE rule = ? AND next_try <= ? ORDER BY next_try, id LIMIT 1) RETURNING *`)
+      .get(lease, rule, now) as RawRow | undefined);
+    return row ? toRow(row) : null;
+  }
+
   private async sendRule(rule: ForwardingRule, now: number, result: RunResult): Promise<void> {
-    const rows = (statement(this.db, 'SELECT * FROM forward_outbox WHERE rule = ? AND next_try <= ? ORDER BY next_try, id LIMIT ?')
-      .all(rule.name, now, this.batch) as RawRow[]).map(toRow);
-    for (const row of rows) {
+    for (let n = 0; n < this.batch; n++) {
+      const row = this.claim(rule.name, now);
+      if (row === null) break;
       const alert = this.loadAlert(row.alertId);
       if (alert === null) {
         // The alert is gone (retention): nothing left to send.
