@@ -3,7 +3,9 @@
 // InventoryService.flush runs, so this shows what a request waits while a flush runs. The flush is the
 // one of flush-writer.mjs (100 devices and 1,000 connections changed every 2 s), written as the daemon
 // writes its periodic flush: InventoryStore.updateInSlices, short transactions with the event loop
-// free in between. materialize(), which a real flush also runs first, is not included.
+// free in between. Each flush first runs materialize() over an observer of the same scale with 1,000
+// pairs changed (observer.mjs), in slices as InventoryService.flushInSlices does; `--write-only` leaves
+// it out (as the numbers before 2026-11-23 17:20 UTC did).
 
 // Usage: node bench/api/daemon-with-writer.mjs --data-dir D --http-listen HOST:PORT --events FILE
 //          [--devices-total 10000] [--connections-total 200000] [--seed 5] [--interval-ms 2000]
@@ -15,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { startDaemon } from '../../dist/daemon.js';
 import { createLogger } from '../../dist/log.js';
 import { InventoryStore } from '../../dist/store/inventory-store.js';
+import { makeObserver } from './observer.mjs';
 import { makeInventory, prng, touch } from './synthetic.mjs';
 
 const { values: o } = parseArgs({
@@ -23,6 +26,7 @@ const { values: o } = parseArgs({
     'devices-total': { type: 'string', default: '10000' }, 'connections-total': { type: 'string', default: '200000' },
     seed: { type: 'string', default: '5' }, 'interval-ms': { type: 'string', default: '2000' },
     devices: { type: 'string', default: '100' }, connections: { type: 'string', default: '1000' },
+    'write-only': { type: 'boolean', default: false },
   },
 });
 if (!o['data-dir'] || !o['http-listen'] || !o.events) {
@@ -36,6 +40,8 @@ const line = (obj) => appendFileSync(o.events, JSON.stringify(obj) + '\n');
 const daemon = await startDaemon({ dataDir: o['data-dir'], listen: null, httpListen: o['http-listen'], log: createLogger() });
 const inv = makeInventory({ devices: Number(o['devices-total']), connections: Number(o['connections-total']), seed: Number(o.seed) });
 const store = new InventoryStore(daemon.appliance.db);
+const observer = o['write-only'] ? null : makeObserver();
+observer?.flush(); // the first build (about a second), before the measured flushes
 const ids = new Map();
 let clock = inv.connections.reduce((m, c) => Math.max(m, c.lastSeen), 0);
 
@@ -44,8 +50,15 @@ let clock = inv.connections.reduce((m, c) => Math.max(m, c.lastSeen), 0);
 async function flush(event, extra = {}, sliced = true) {
   const startedAt = Date.now();
   const t = performance.now();
+  let materializeMs = null, materializeSliceMs = null;
+  if (observer && sliced) {
+    observer.touch(1000);
+    const m = await observer.flushInSlices();
+    materializeMs = +m.ms.toFixed(2);
+    materializeSliceMs = +m.longestMs.toFixed(2);
+  }
   const written = sliced ? await store.updateInSlices(ids, () => inv, clock) : store.update(ids, () => inv, clock);
-  line({ event, startedAt, ms: +(performance.now() - t).toFixed(2), ...written, ...extra });
+  line({ event, startedAt, ms: +(performance.now() - t).toFixed(2), materializeMs, materializeSliceMs, ...written, ...extra });
 }
 
 await flush('primed', {}, false);

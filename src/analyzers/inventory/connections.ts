@@ -4,6 +4,9 @@ import type { Inventory, SensorConnection } from './devices.js';
 import type { InventoryObserver } from './observer.js';
 import type { PairObservation } from './subjects.js';
 
+/** yields after this many pairs or addresses (as MATERIALIZE_STEP in devices.ts) */
+const STEP = 500;
+
 /** What a flush keeps between flushes to update connections incrementally (InventoryService owns it). */
 export interface ConnectionMemo {
   /** device pair "lo hi" -> its connection object and the address pairs it is made of */
@@ -41,11 +44,22 @@ function connectionOf(pairs: Iterable<PairObservation>, idOfIp: (ip: string) => 
  * Connections, one per device pair. With a memo, only the device pairs of changed address pairs are
  * rebuilt (a flush then costs what the traffic changed, not the 200,000 connections a big plant has);
  * everything is rebuilt when an address moved to another device (rare: a router found, an ARP bind).
+ * Yields every STEP pairs or addresses (materializeSteps runs it in slices).
  */
-export function buildConnections(obs: InventoryObserver, idOfIp: (ip: string) => number | null, ipIds?: Map<string, number | null>, memo?: ConnectionMemo): Pick<Inventory, 'connections' | 'changedConnections' | 'failed'> {
+export function* buildConnectionSteps(obs: InventoryObserver, idOfIp: (ip: string) => number | null, ipIds?: Map<string, number | null>, memo?: ConnectionMemo): Generator<void, Pick<Inventory, 'connections' | 'changedConnections' | 'failed'>, void> {
+  // The changed pairs are taken (and, with a memo, marked clean) before the first yield: traffic
+  // arriving from here on, during the slices or while the write is under way, marks them again for
+  // the next flush. Should the write fail, failed() puts the marks back.
+  const dirty = [...obs.changedPairs];
+  if (memo) {
+    for (const p of dirty) p.dirty = false;
+    obs.changedPairs.clear();
+  }
+  let n = 0;
   let moved = false;
   if (ipIds) {
     for (const s of obs.ips.values()) {
+      if (++n % STEP === 0) yield;
       const id = idOfIp(s.ip);
       if (ipIds.get(s.ip) !== id) {
         if (ipIds.has(s.ip)) moved = true;
@@ -74,22 +88,22 @@ export function buildConnections(obs: InventoryObserver, idOfIp: (ip: string) =>
   if (full) {
     m.byKey.clear();
     m.keyOf.clear();
-    for (const p of obs.pairs.values()) place(p);
+    for (const p of obs.pairs.values()) {
+      if (++n % STEP === 0) yield;
+      place(p);
+    }
   } else {
-    for (const p of obs.changedPairs) place(p);
+    for (const p of dirty) {
+      if (++n % STEP === 0) yield;
+      place(p);
+    }
   }
   for (const key of affected) {
+    if (++n % STEP === 0) yield;
     const e = m.byKey.get(key)!;
     if (e.pairs.size === 0) { m.byKey.delete(key); continue; }
     e.conn = connectionOf(e.pairs, idOfIp);
     changed.add(e.conn);
-  }
-  const dirty = [...obs.changedPairs];
-  // Clean from here on: traffic arriving while the write is under way marks them again. Should the
-  // write fail, failed() puts the marks back so the next flush writes them.
-  if (memo) {
-    for (const p of dirty) p.dirty = false;
-    obs.changedPairs.clear();
   }
   // with a memo the caller stores only what changed: listing and sorting 200,000 connections per
   // flush would cost more than the changes themselves

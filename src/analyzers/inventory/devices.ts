@@ -11,7 +11,7 @@
 // their device was first seen, so one capture gives the same ids on every replay.
 import { macIsGroup } from './addresses.js';
 import { type Behaviour, isEngineeringStation, isScanner, nameOf, osOf, typeOf, vendorOf } from './classify.js';
-import { buildConnections, type ConnectionMemo } from './connections.js';
+import { buildConnectionSteps, type ConnectionMemo } from './connections.js';
 import type { InventoryObserver } from './observer.js';
 
 export type { ConnectionMemo } from './connections.js';
@@ -91,7 +91,27 @@ const NA = 'N/A';
 
 
 
+/** materializeSteps() yields after this many subjects, devices or address pairs. */
+export const MATERIALIZE_STEP = 500;
+
+/** The inventory as it stands, in one go (the end of an ingest, tests, goldens). */
 export function materialize(obs: InventoryObserver, opts: MaterializeOptions): Inventory {
+  const steps = materializeSteps(obs, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same, yielding every MATERIALIZE_STEP items so the daemon can run it in slices with the event
+ * loop free in between (issue 5: no request waits more than 50 ms for a flush; at 10,000 devices
+ * the whole of it took 60-110 ms under API load). Ingest may run between slices: what it adds then
+ * is either in this inventory or marked for the next flush (changed address pairs are taken before
+ * the first yield), and evidence only grows, so a slightly newer device object is never wrong.
+ */
+export function* materializeSteps(obs: InventoryObserver, opts: MaterializeOptions): Generator<void, Inventory, void> {
+  let n = 0;
   // A router's MAC: it sends from several IPv4 addresses of its own. Only IPv4 addresses count: one
   // host has several IPv6 addresses by design (link-local, SLAAC, privacy), and an address that can
   // never be a device (0.0.0.0 of a DHCP client) proves nothing. The answer is kept on the MAC's
@@ -131,6 +151,7 @@ export function materialize(obs: InventoryObserver, opts: MaterializeOptions): I
     return p;
   };
   for (const s of obs.ips.values()) {
+    if (++n % MATERIALIZE_STEP === 0) yield;
     const key = keyOfIp(s);
     if (key === null) continue;
     ipKey.set(s.ip, key);
@@ -141,6 +162,7 @@ export function materialize(obs: InventoryObserver, opts: MaterializeOptions): I
     p.last = Math.max(p.last, s.last);
   }
   for (const m of obs.macs.values()) {
+    if (++n % MATERIALIZE_STEP === 0) yield;
     if (macIsGroup(m.mac)) continue;
     const p = pending(m.key);
     p.mac = m;
@@ -150,26 +172,29 @@ export function materialize(obs: InventoryObserver, opts: MaterializeOptions): I
   }
   // ip: keys whose IP later turned out to have a MAC of its own are fine: one key per device
   const list = [...byKey.values()].sort((a, b) => a.first - b.first || a.seq - b.seq);
-  for (const p of list) if (!opts.ids.has(p.key)) opts.ids.set(p.key, nextId(opts.ids));
+  let next = nextId(opts.ids);
+  for (const p of list) if (!opts.ids.has(p.key)) opts.ids.set(p.key, next++);
 
   // A device whose evidence did not grow since the last write keeps its object: it is neither rebuilt
   // nor serialized again (a flush then costs what changed, not the size of the inventory).
   const changedDevices = new Set<DeviceRecord>();
   const fresh: Array<[string, DeviceMemo]> = [];
-  const devices = list.map((p) => {
+  const devices: DeviceRecord[] = [];
+  for (const p of list) {
+    if (++n % MATERIALIZE_STEP === 0) yield;
     const sig = signature(p);
     const memo = opts.deviceMemo?.get(p.key);
-    if (memo && memo.sig === sig) return { ...memo.record, firstSeen: p.first, lastSeen: p.last };
+    if (memo && memo.sig === sig) { devices.push({ ...memo.record, firstSeen: p.first, lastSeen: p.last }); continue; }
     const record = { key: p.key, firstSeen: p.first, lastSeen: p.last, device: buildDevice(p, opts) };
     changedDevices.add(record);
     fresh.push([p.key, { sig, record }]);
-    return record;
-  });
+    devices.push(record);
+  }
   const idOfIp = (ip: string) => {
     const k = ipKey.get(ip);
     return k === undefined ? null : opts.ids.get(k)!;
   };
-  const conns = buildConnections(obs, idOfIp, opts.ipIds, opts.connectionMemo);
+  const conns = yield* buildConnectionSteps(obs, idOfIp, opts.ipIds, opts.connectionMemo);
   const memo = opts.deviceMemo;
   return {
     devices: devices.sort((a, b) => a.device.id - b.device.id),
