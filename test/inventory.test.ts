@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { materialize, type Inventory } from '../src/analyzers/inventory/devices.js';
+import { materialize, materializeSteps, type Inventory, type MaterializeOptions } from '../src/analyzers/inventory/devices.js';
 import { InventoryObserver } from '../src/analyzers/inventory/observer.js';
 import { defaultRegistry } from '../src/analyzers/inventory/oui.js';
 import { Ingest } from '../src/ingest.js';
@@ -104,6 +104,53 @@ describe('ids', () => {
     // a data dir that already knows 10.1.0.1 as device 7
     const ids = new Map([[`mac:${a.mac}`, 7]]);
     expect(devicesOf(await inventoryOf(frames, ids)).map((d) => [d.id, d.ipAddresses![0]])).toEqual([[7, '10.1.0.1'], [8, '10.1.0.2'], [9, '10.1.0.3']]);
+  });
+});
+
+describe('materialize in steps (the daemon runs it in slices, ingest going on in between)', () => {
+  // 600 hosts talking in pairs: more than one step (500 items) of subjects, devices and pairs
+  const hosts = Array.from({ length: 600 }, (_, i) => ({ mac: `02:00:00:00:${((i + 1) >> 8).toString(16).padStart(2, '0')}:${((i + 1) & 255).toString(16).padStart(2, '0')}`, ip: `10.2.${(i + 1) >> 8}.${(i + 1) & 255}` }));
+  const talk = (a: Host, b: Host) => [udpFrame(a, b, 40000, 123, ntp), udpFrame(b, a, 123, 40000, ntp)];
+  const opts = (): MaterializeOptions => ({ ids: new Map(), ipIds: new Map(), deviceMemo: new Map(), connectionMemo: { byKey: new Map(), keyOf: new Map() }, vendorOfMac: () => null });
+
+  it('gives what materialize() gives, whatever the number of steps', async () => {
+    const frames = hosts.flatMap((h, i) => (i % 2 ? [] : talk(h, hosts[i + 1]!)));
+    const a = new InventoryObserver(), b = new InventoryObserver();
+    const path = capture(frames);
+    await new Ingest(createSensor([a]), { files: [path] }).run();
+    await new Ingest(createSensor([b]), { files: [path] }).run();
+    const whole = materialize(a, opts());
+    const steps = materializeSteps(b, opts());
+    let yields = 0;
+    let r = steps.next();
+    for (; !r.done; r = steps.next()) yields++;
+    expect(yields).toBeGreaterThan(3);
+    expect(JSON.stringify(r.value.devices)).toBe(JSON.stringify(whole.devices));
+    expect(JSON.stringify(r.value.connections)).toBe(JSON.stringify(whole.connections));
+    expect(whole.devices).toHaveLength(600);
+  });
+
+  it('traffic arriving between the steps is in the next flush, not lost', async () => {
+    const obs = new InventoryObserver();
+    const sensor = createSensor([obs]);
+    await new Ingest(sensor, { files: [capture(hosts.flatMap((h, i) => (i % 2 ? [] : talk(h, hosts[i + 1]!))))] }).run();
+    const o = opts();
+    materialize(obs, o).written?.(); // the first flush: everything
+    // later traffic on pair 3 <-> 4; the flush starts, and between its slices 1 <-> 2 talks again and 1 <-> 4 is new
+    await new Ingest(sensor, { files: [capture(talk(hosts[2]!, hosts[3]!), 1_704_067_800)] }).run();
+    const steps = materializeSteps(obs, o);
+    steps.next();
+    steps.next();
+    // ... and a host never seen before (no device key yet in this flush) talks to 1
+    const newcomer: Host = { mac: '02:00:00:00:0f:ff', ip: '10.2.15.255' };
+    await new Ingest(sensor, { files: [capture([...talk(hosts[0]!, hosts[1]!), ...talk(hosts[0]!, hosts[3]!), ...talk(newcomer, hosts[0]!)], 1_704_067_900)] }).run();
+    let r = steps.next();
+    while (!r.done) r = steps.next();
+    r.value.written?.();
+    expect(r.value.connections.map((c) => [c.firstDeviceId, c.secondDeviceId, c.lastSeen])).toEqual([[3, 4, 1_704_067_801_000]]);
+    const next = materialize(obs, o);
+    expect(next.connections.map((c) => [c.firstDeviceId, c.secondDeviceId, c.lastSeen]).sort()).toEqual([[1, 2, 1_704_067_901_000], [1, 4, 1_704_067_903_000], [601, 1, 1_704_067_905_000]]);
+    expect(next.devices.find((d) => d.device.id === 601)?.device.ipAddresses).toEqual([newcomer.ip]);
   });
 });
 

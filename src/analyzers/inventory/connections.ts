@@ -44,21 +44,19 @@ function connectionOf(pairs: Iterable<PairObservation>, idOfIp: (ip: string) => 
  * Connections, one per device pair. With a memo, only the device pairs of changed address pairs are
  * rebuilt (a flush then costs what the traffic changed, not the 200,000 connections a big plant has);
  * everything is rebuilt when an address moved to another device (rare: a router found, an ARP bind).
- * Yields every STEP pairs or addresses (materializeSteps runs it in slices).
+ * Yields every STEP pairs or addresses (materializeSteps runs it in slices). `dirty` is what
+ * takeChangedPairs() took when the materialization began; the first `ipsKeyed` IPs of obs.ips have
+ * their device keys in idOfIp.
  */
-export function* buildConnectionSteps(obs: InventoryObserver, idOfIp: (ip: string) => number | null, ipIds?: Map<string, number | null>, memo?: ConnectionMemo): Generator<void, Pick<Inventory, 'connections' | 'changedConnections' | 'failed'>, void> {
-  // The changed pairs are taken (and, with a memo, marked clean) before the first yield: traffic
-  // arriving from here on, during the slices or while the write is under way, marks them again for
-  // the next flush. Should the write fail, failed() puts the marks back.
-  const dirty = [...obs.changedPairs];
-  if (memo) {
-    for (const p of dirty) p.dirty = false;
-    obs.changedPairs.clear();
-  }
+export function* buildConnectionSteps(obs: InventoryObserver, dirty: PairObservation[], ipsKeyed: number, idOfIp: (ip: string) => number | null, ipIds?: Map<string, number | null>, memo?: ConnectionMemo): Generator<void, Pick<Inventory, 'connections' | 'changedConnections' | 'failed'>, void> {
   let n = 0;
   let moved = false;
   if (ipIds) {
+    // only the IPs whose device key this materialization worked out: one that arrived during its
+    // slices has none yet, and recording it as "no device" would read as a move at the next flush
+    let k = 0;
     for (const s of obs.ips.values()) {
+      if (k++ >= ipsKeyed) break;
       if (++n % STEP === 0) yield;
       const id = idOfIp(s.ip);
       if (ipIds.get(s.ip) !== id) {
@@ -112,4 +110,19 @@ export function* buildConnectionSteps(obs: InventoryObserver, idOfIp: (ip: strin
     connections,
     ...(memo ? { changedConnections: changed, failed: () => { for (const p of dirty) obs.changed(p); } } : {}),
   };
+}
+
+/**
+ * The address pairs changed since the last flush, taken (and, with a memo, marked clean) when a
+ * materialization begins, before its first slice: every IP of these pairs is then in the device
+ * keys the slices work out. Traffic from here on, during the slices or while the write is under way,
+ * marks pairs again for the next flush; should the write fail, failed() puts these marks back.
+ */
+export function takeChangedPairs(obs: InventoryObserver, memo?: ConnectionMemo): PairObservation[] {
+  const dirty = [...obs.changedPairs];
+  if (memo) {
+    for (const p of dirty) p.dirty = false;
+    obs.changedPairs.clear();
+  }
+  return dirty;
 }

@@ -11,7 +11,7 @@
 // their device was first seen, so one capture gives the same ids on every replay.
 import { macIsGroup } from './addresses.js';
 import { type Behaviour, isEngineeringStation, isScanner, nameOf, osOf, typeOf, vendorOf } from './classify.js';
-import { buildConnectionSteps, type ConnectionMemo } from './connections.js';
+import { buildConnectionSteps, type ConnectionMemo, takeChangedPairs } from './connections.js';
 import type { InventoryObserver } from './observer.js';
 
 export type { ConnectionMemo } from './connections.js';
@@ -106,11 +106,13 @@ export function materialize(obs: InventoryObserver, opts: MaterializeOptions): I
 /**
  * The same, yielding every MATERIALIZE_STEP items so the daemon can run it in slices with the event
  * loop free in between (issue 5: no request waits more than 50 ms for a flush; at 10,000 devices
- * the whole of it took 60-110 ms under API load). Ingest may run between slices: what it adds then
- * is either in this inventory or marked for the next flush (changed address pairs are taken before
- * the first yield), and evidence only grows, so a slightly newer device object is never wrong.
+ * the whole of it took 60-110 ms under API load). Ingest may run between slices: the changed address
+ * pairs are taken before the first slice (takeChangedPairs), so what traffic marks later waits for
+ * the next flush; evidence only grows, so a device object built from slightly newer evidence is
+ * never wrong.
  */
 export function* materializeSteps(obs: InventoryObserver, opts: MaterializeOptions): Generator<void, Inventory, void> {
+  const dirtyPairs = takeChangedPairs(obs, opts.connectionMemo);
   let n = 0;
   // A router's MAC: it sends from several IPv4 addresses of its own. Only IPv4 addresses count: one
   // host has several IPv6 addresses by design (link-local, SLAAC, privacy), and an address that can
@@ -150,8 +152,10 @@ export function* materializeSteps(obs: InventoryObserver, opts: MaterializeOptio
     if (!p) byKey.set(key, (p = { key, first: Infinity, seq: Infinity, last: 0, ips: [], mac: null }));
     return p;
   };
+  let ipsSeen = 0; // obs.ips only grows, in insertion order: its first ipsSeen entries have their keys worked out here
   for (const s of obs.ips.values()) {
     if (++n % MATERIALIZE_STEP === 0) yield;
+    ipsSeen++;
     const key = keyOfIp(s);
     if (key === null) continue;
     ipKey.set(s.ip, key);
@@ -194,7 +198,7 @@ export function* materializeSteps(obs: InventoryObserver, opts: MaterializeOptio
     const k = ipKey.get(ip);
     return k === undefined ? null : opts.ids.get(k)!;
   };
-  const conns = yield* buildConnectionSteps(obs, idOfIp, opts.ipIds, opts.connectionMemo);
+  const conns = yield* buildConnectionSteps(obs, dirtyPairs, ipsSeen, idOfIp, opts.ipIds, opts.connectionMemo);
   const memo = opts.deviceMemo;
   return {
     devices: devices.sort((a, b) => a.device.id - b.device.id),
