@@ -1,7 +1,8 @@
 // Alert PCAPs (issue 6; spec §1.16): written through the real recorder and sensor into segment files
 // of a real data dir, indexed in SQLite, then read back by tshark and by our own capture reader.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { CompletedCapture } from '../src/analyzers/packet-capture.js';
@@ -9,6 +10,7 @@ import { PacketRecorder } from '../src/analyzers/packet-recorder.js';
 import { createSensor } from '../src/pipeline.js';
 import { AlertPcapStore, type AlertPcapLimits } from '../src/store/alert-pcaps.js';
 import { openDatabase, type Db } from '../src/store/database.js';
+import { LATEST_SCHEMA_VERSION, migrations } from '../src/store/migrations.js';
 import { prepareDataDir } from '../src/store/data-dir.js';
 import { CaptureParser } from '../src/sources/capture-parser.js';
 import type { PacketBatch } from '../src/sources/source.js';
@@ -227,6 +229,33 @@ describe('AlertPcapStore', () => {
     expect(db.prepare('SELECT COUNT(*) FROM alert_pcaps').pluck().get()).toBe(1); // 1's row stays until purge
     expect(store.purge(NOW).removed).toBe(1);
     expect(db.prepare('SELECT COUNT(*) FROM alert_pcaps').pluck().get()).toBe(0);
+  });
+
+  it('a data dir from schema 4 (one file per alert) keeps its PCAPs readable, counted and purgeable after the upgrade', async () => {
+    const old = tempDir();
+    prepareDataDir(old);
+    const legacy = new Database(join(old, 'sensor.db'));
+    for (const m of migrations) if (m.version <= 4) legacy.exec(m.sql);
+    legacy.pragma('user_version = 4');
+    legacy.prepare(`INSERT INTO alerts (id, uuid, dedup, status, time, last_time, count, engine, severity, title, message, remediation, learn)
+      VALUES (7, '7-0', 'd7', 'new', 0, 0, 1, 'Anomaly', 'Minor', 't', 'm', '[]', '[]')`).run();
+    const bytes = sized(7, 30).pcap;
+    mkdirSync(join(old, 'alert-pcaps'), { mode: 0o700 });
+    writeFileSync(join(old, 'alert-pcaps', 'alert-7.pcap'), bytes, { mode: 0o600 });
+    legacy.prepare('INSERT INTO alert_pcaps (alert_id, file, packets, bytes, created) VALUES (7, ?, 1, ?, ?)').run('alert-7.pcap', bytes.length, NOW - 20 * DAY);
+    legacy.close();
+
+    const upgraded = openDatabase(old);
+    try {
+      expect(upgraded.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+      const s = new AlertPcapStore(upgraded, old, () => ({ maxTotalBytes: 1 << 30, retentionDays: 14 }));
+      expect(s.read(7)!.equals(bytes)).toBe(true);
+      expect(s.totalBytes()).toBe(bytes.length);
+      expect(s.purge(NOW)).toEqual({ removed: 1 }); // 20 days old: past the 14-day retention
+      expect(readdirSync(join(old, 'alert-pcaps'))).toEqual([]);
+    } finally {
+      upgraded.close();
+    }
   });
 
   it('does not serve a pcap cut short (segments are written without fsync; a crash can cut one)', async () => {
