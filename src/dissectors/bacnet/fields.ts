@@ -26,3 +26,16 @@ export function ctxObject(r: Reader, num: number): ObjectRef {
 export function optUnsigned(r: Reader, num: number): number | undefined {
   return nextIsContext(r, tag, num) && !tag.opening && !tag.closing ? ctxUnsigned(r, num) : undefined;
 }
+
+/**
+ * A property identifier at context tag `num` and its optional array index at `num + 1` (clause 21
+ * BACnetPropertyReference; the same pair opens Read/WriteProperty and every access specification
+ * or result of their Multiple forms).
+ */
+export function propertyRef(r: Reader, num: number): PropertyRef {
+  const property = ctxUnsigned(r, num);
+  const ref: PropertyRef = { property, propertyName: propName(property) };
+  const idx = optUnsigned(r, num + 1);
+  if (idx !== undefined) ref.arrayIndex = idx;
+  return ref;
+}

@@ -5,7 +5,7 @@
 import type { AppPdu } from '../../decode/pdu.js';
 import type { Reader } from '../../decode/reader.js';
 import { DCC_STATES, nameOr, PROP, REINIT_STATES, SEGMENTATION, VENDORS } from './codes.js';
-import { ctxObject, ctxUnsigned, objRef, optUnsigned, propName, tag, type ObjectRef, type PropertyRef } from './fields.js';
+import { ctxObject, ctxUnsigned, objRef, optUnsigned, propertyRef, tag, type ObjectRef, type PropertyRef } from './fields.js';
 import { identityFrom, type BacnetIdentity } from './identity.js';
 import { about, type Route } from './route.js';
 import {
@@ -30,12 +30,7 @@ export function confirmedRequest(r: Reader, svc: number, p: AppPdu): void {
       break;
     }
     case 12: { // 15.5 ReadProperty
-      Object.assign(p, ctxObject(r, 0));
-      const prop = ctxUnsigned(r, 1);
-      p.property = prop;
-      p.propertyName = propName(prop);
-      const idx = optUnsigned(r, 2);
-      if (idx !== undefined) p.arrayIndex = idx;
+      Object.assign(p, ctxObject(r, 0), propertyRef(r, 1)); // read in this order: object, then property
       break;
     }
     case 14: { // 15.7 ReadPropertyMultiple: list of ReadAccessSpecification
@@ -44,11 +39,7 @@ export function confirmedRequest(r: Reader, svc: number, p: AppPdu): void {
         const o = { ...ctxObject(r, 0), properties: [] as PropertyRef[] };
         expectOpening(r, tag, 1);
         while (!nextIsContext(r, tag, 1)) {
-          const prop = ctxUnsigned(r, 0);
-          const ref: PropertyRef = { property: prop, propertyName: propName(prop) };
-          const idx = optUnsigned(r, 1);
-          if (idx !== undefined) ref.arrayIndex = idx;
-          o.properties.push(ref);
+          o.properties.push(propertyRef(r, 0));
         }
         expectClosing(r, tag, 1);
         objects.push(o);
@@ -57,12 +48,7 @@ export function confirmedRequest(r: Reader, svc: number, p: AppPdu): void {
       break;
     }
     case 15: { // 15.9 WriteProperty
-      Object.assign(p, ctxObject(r, 0));
-      const prop = ctxUnsigned(r, 1);
-      p.property = prop;
-      p.propertyName = propName(prop);
-      const idx = optUnsigned(r, 2);
-      if (idx !== undefined) p.arrayIndex = idx;
+      Object.assign(p, ctxObject(r, 0), propertyRef(r, 1)); // read in this order: object, then property
       expectOpening(r, tag, 3);
       const v = propertyValue(r, tag, 3);
       if (v !== undefined) p.value = v;
@@ -76,10 +62,7 @@ export function confirmedRequest(r: Reader, svc: number, p: AppPdu): void {
         const o = { ...ctxObject(r, 0), properties: [] as PropertyRef[] };
         expectOpening(r, tag, 1);
         while (!nextIsContext(r, tag, 1) || !tag.closing) {
-          const prop = ctxUnsigned(r, 0);
-          const ref: PropertyRef = { property: prop, propertyName: propName(prop) };
-          const idx = optUnsigned(r, 1);
-          if (idx !== undefined) ref.arrayIndex = idx;
+          const ref = propertyRef(r, 0);
           expectOpening(r, tag, 2);
           const v = propertyValue(r, tag, 2);
           if (v !== undefined) ref.value = v;
@@ -181,11 +164,7 @@ export function complexAck(r: Reader, svc: number, p: AppPdu, route: Route): voi
     case 12: { // 15.5.1.3 ReadProperty-ACK
       const o = ctxObject(r, 0);
       Object.assign(p, o);
-      const prop = ctxUnsigned(r, 1);
-      p.property = prop;
-      p.propertyName = propName(prop);
-      const idx = optUnsigned(r, 2);
-      if (idx !== undefined) p.arrayIndex = idx;
+      const { property: prop } = Object.assign(p, propertyRef(r, 1));
       expectOpening(r, tag, 3);
       const v = propertyValue(r, tag, 3);
       if (v !== undefined) p.value = v;
@@ -201,10 +180,8 @@ export function complexAck(r: Reader, svc: number, p: AppPdu, route: Route): voi
         const o = { ...ctxObject(r, 0), properties: [] as PropertyRef[] };
         expectOpening(r, tag, 1);
         while (!nextIsContext(r, tag, 1) || !tag.closing) {
-          const prop = ctxUnsigned(r, 2);
-          const ref: PropertyRef = { property: prop, propertyName: propName(prop) };
-          const idx = optUnsigned(r, 3);
-          if (idx !== undefined) ref.arrayIndex = idx;
+          const ref = propertyRef(r, 2);
+          const prop = ref.property;
           readTag(r, tag);
           if (tag.opening && tag.num === 4) {
             const v = propertyValue(r, tag, 4);
