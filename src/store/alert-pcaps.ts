@@ -94,12 +94,18 @@ export class AlertPcapStore {
   }
 
   has(alertId: number): boolean {
-    return this.locate(alertId) !== null;
+    const at = this.row(alertId);
+    if (!at) return false;
+    try {
+      return statSync(join(this.dir, at.file)).size >= at.offset + at.bytes;
+    } catch {
+      return false;
+    }
   }
 
   /** The alert's pcap, or null when there is none, or its segment is gone or shorter than indexed. */
   read(alertId: number): Buffer | null {
-    const at = this.locate(alertId);
+    const at = this.row(alertId);
     if (!at) return null;
     let fd: number;
     try {
@@ -157,14 +163,10 @@ export class AlertPcapStore {
     return { removed: removed + this.removeStrays() };
   }
 
-  private locate(alertId: number): Where | null {
+  /** The alert's index row (its segment may be gone or short: has() and read() check). */
+  private row(alertId: number): Where | null {
     const row = statement(this.db, 'SELECT file, "offset", bytes FROM alert_pcaps WHERE alert_id = ?').get(alertId) as Where | undefined;
-    if (!row || basename(row.file) !== row.file) return null;
-    try {
-      return statSync(join(this.dir, row.file)).size >= row.offset + row.bytes ? row : null;
-    } catch {
-      return null;
-    }
+    return row && basename(row.file) === row.file ? row : null;
   }
 
   private totalRows(): number {
@@ -174,7 +176,7 @@ export class AlertPcapStore {
   /** Index rows whose segment is gone or short (deleted by hand, a crash before the data reached disk). */
   private lostRows(): number[] {
     const rows = this.db.prepare('SELECT alert_id FROM alert_pcaps').pluck().all() as number[];
-    return rows.filter((id) => this.locate(id) === null);
+    return rows.filter((id) => !this.has(id));
   }
 
   /** Of these segments, the ones no index row points into any more: their rows go, they are returned to unlink. */
