@@ -55,6 +55,15 @@ export function endpointsOf(p: { readonly [field: string]: unknown }, flow: Flow
   return [{ ip: null, mac: (p.srcMac as string) ?? null }, { ip: null, mac: (p.dstMac as string) ?? null }];
 }
 
+/**
+ * Not the first packet of its flow in this direction: its sender (the same address as on that first
+ * packet) was seen already, so per-sender bookkeeping can skip it (the sensor counts the packet on
+ * its flow before the analyzers see it).
+ */
+export function laterInFlow(flow: Flow | null, dir: Direction): boolean {
+  return flow !== null && (dir === 0 ? flow.packets0 : flow.packets1) > 1;
+}
+
 /** An endpoint as text: its IP, else its MAC. */
 export function addr(e: Endpoint | null): string {
   return e ? e.ip ?? e.mac ?? '' : '';

@@ -7,7 +7,7 @@ import type { AppPdu } from '../../../decode/pdu.js';
 import type { Direction } from '../../../decode/types.js';
 import type { Flow } from '../../../flows/flow.js';
 import { ipv4IsLocalRange, ipv4NeverDevice, ipv4Text, ipv6IsLocalRange, ipv6NeverDevice, macIsGroup } from '../../inventory/addresses.js';
-import { addr, type DetectionContext, endpointsOf, protocolName, type Rule } from '../rule.js';
+import { addr, type DetectionContext, endpointsOf, laterInFlow, protocolName, type Rule } from '../rule.js';
 
 /** The catalog's "new traffic combination" title per protocol (spec §4.1). */
 const COMBINATION_TITLE: Record<string, string> = {
@@ -102,8 +102,8 @@ export function policyRule(): Rule {
   };
   return {
     name: 'policy',
-    packet(pkt: Packet, _flow: Flow | null, _dir: Direction, ctx: DetectionContext) {
-      if (pkt.ipVersion !== 4) return;
+    packet(pkt: Packet, flow: Flow | null, dir: Direction, ctx: DetectionContext) {
+      if (pkt.ipVersion !== 4 || laterInFlow(flow, dir)) return;
       const ip = pkt.src4;
       if (senders.has(ip) || ipv4NeverDevice(ip) || senders.size >= MAX_SEEN) return;
       senders.add(ip);

@@ -8,7 +8,7 @@ import type { AppPdu } from '../../../decode/pdu.js';
 import type { Direction } from '../../../decode/types.js';
 import type { Flow } from '../../../flows/flow.js';
 import { ipv4Text } from '../../inventory/addresses.js';
-import { addr, type DetectionContext, endpointsOf, protocolName, type Rule } from '../rule.js';
+import { addr, type DetectionContext, endpointsOf, laterInFlow, protocolName, type Rule } from '../rule.js';
 import { CountWindows, DistinctWindows } from './windows.js';
 
 /** Failed sign-ins: FTP 530 (RFC 959), HTTP 401 (RFC 9110 §15.5.2), MQTT CONNACK refusals, Telnet "Login incorrect". */
@@ -61,9 +61,9 @@ export function scansRule(): Rule {
         ctx.raise('Port Scan Detected', ts, { ip: flow.clientIp, mac: null }, { ip: flow.serverIp, mac: null }, `Port scan detected.\nScanning address: ${flow.clientIp}\nScanned address: ${flow.serverIp}\n${s.portScanPorts} ports were probed within ${s.portScanWindowSeconds / 60} minutes.`, { protocol: flow.proto === 6 ? 'TCP' : 'UDP' });
       }
     },
-    packet(pkt: Packet, _flow: Flow | null, _dir: Direction, ctx: DetectionContext) {
+    packet(pkt: Packet, flow: Flow | null, dir: Direction, ctx: DetectionContext) {
       if (pkt.ipVersion === 4) {
-        if (pkt.srcMacOff >= 0 && !ipMac.has(pkt.src4) && ipMac.size < 1_000_000) ipMac.set(pkt.src4, macToString(pkt.frameBuf, pkt.srcMacOff));
+        if (pkt.srcMacOff >= 0 && !laterInFlow(flow, dir) && !ipMac.has(pkt.src4) && ipMac.size < 1_000_000) ipMac.set(pkt.src4, macToString(pkt.frameBuf, pkt.srcMacOff));
         return;
       }
       if (pkt.arpOff < 0) return;
