@@ -85,8 +85,10 @@ export class OpenCaptures {
   }
 
   private visitAll(caps: CaptureBuilder[], seq: number, visit: (cap: CaptureBuilder) => void): void {
-    // a copy when a visit may complete (and unfile) a capture of this very list
-    for (const cap of caps.length === 1 ? caps : caps.slice()) {
+    // backwards: a visit may complete the capture it is given, which unfiles it from this very list
+    // (only it: captures are independent), and that leaves the lower indices as they were
+    for (let i = caps.length - 1; i >= 0; i--) {
+      const cap = caps[i]!;
       if (cap.offeredSeq === seq) continue;
       cap.offeredSeq = seq;
       visit(cap);
