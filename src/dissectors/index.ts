@@ -33,6 +33,8 @@ import { telnet } from './telnet.js';
 import { mms } from './mms/index.js';
 import { llc } from './llc.js';
 import { cdp } from './cdp.js';
+import { fins, finstcp } from './fins/index.js';
+import { srtp } from './srtp/index.js';
 
 export const dissectors: readonly Dissector[] = [
   // links
@@ -52,6 +54,8 @@ export const dissectors: readonly Dissector[] = [
   goose,
   opcua,
   mms,
+  srtp,
+  fins, finstcp,
   // <<ot-protocols>>
   // application: discovery and IT protocols
   lldp,
