@@ -74,7 +74,7 @@ export const PROTOCOL_NAMES: Record<string, string> = {
   modbus: 'Modbus', dnp3: 'DNP3', s7comm: 'S7', s7commplus: 'S7 Plus', enip: 'EtherNet/IP', cip: 'CIP', bacnet: 'BACnet',
   iec104: 'IEC 60870-5-104', opcua: 'OPC UA', pndcp: 'Profinet DCP', goose: 'GOOSE', mms: 'MMS', mqtt: 'MQTT',
   snmp: 'SNMP', http: 'HTTP', ftp: 'FTP', telnet: 'Telnet', ssh: 'SSH', dns: 'DNS', dhcp: 'DHCP', arp: 'ARP', lldp: 'LLDP',
-  cdp: 'CDP', tls: 'TLS', nbns: 'NetBIOS Name Service', llmnr: 'LLMNR', mdns: 'mDNS',
+  cdp: 'CDP', fins: 'Omron FINS', srtp: 'GE SRTP', tls: 'TLS', nbns: 'NetBIOS Name Service', llmnr: 'LLMNR', mdns: 'mDNS',
 };
 
 export function protocolName(id: string): string {

@@ -9,13 +9,14 @@ const SERVED_TYPE: ReadonlyArray<[string, string]> = [
   ['mms', 'IED'], ['goose', 'IED'],
   ['dnp3', 'RTU'], ['dnp3udp', 'RTU'], ['iec104', 'RTU'],
   ['s7comm', 'PLC'], ['s7commplus', 'PLC'], ['modbus', 'PLC'], ['cip', 'PLC'], ['enip', 'PLC'], ['bacnet', 'PLC'],
+  ['fins', 'PLC'], ['srtp', 'PLC'],
 ];
 /** OT protocols whose clients are HMIs or engineering stations. */
-const OT_CLIENT = new Set(['modbus', 's7comm', 's7commplus', 'enip', 'cip', 'dnp3', 'dnp3udp', 'iec104', 'bacnet', 'mms', 'opcua']);
+const OT_CLIENT = new Set(['modbus', 's7comm', 's7commplus', 'enip', 'cip', 'dnp3', 'dnp3udp', 'iec104', 'bacnet', 'mms', 'opcua', 'fins', 'srtp']);
 /** Operations that only programming tools perform: "who programs whom". */
 const PROGRAMMING_OPS: ReadonlySet<OpClass> = new Set(['program', 'firmware']);
 /** Stopping or restarting a controller counts as engineering on these protocols (done from the programming tool). */
-const CONTROL_IS_ENGINEERING = new Set(['s7comm', 's7commplus', 'enip', 'cip', 'mms']);
+const CONTROL_IS_ENGINEERING = new Set(['s7comm', 's7commplus', 'enip', 'cip', 'mms', 'fins', 'srtp']);
 const IT_SERVICES = new Set(['http', 'tls', 'ssh', 'ftp', 'telnet', 'dns', 'dhcp', 'snmp', 'mqtt', 'opcua']);
 
 /** Identity device-type strings (CIP, LLDP/CDP capabilities, DCP roles) to sensor types. */
@@ -33,7 +34,7 @@ const STATED_TYPE: ReadonlyArray<[RegExp, string]> = [
 /** Names a device gives itself come before names others give it; the IP is the last resort (§1.4). */
 const NAME_ORDER = ['dhcp', 'nbns', 'mdns', 'llmnr', 'lldp', 'cdp', 'pndcp', 's7comm', 's7commplus', 'snmp', 'bacnet', 'mms', 'dns'];
 /** Vendors stated by a protocol come before the OUI's (a PLC behind a converter has the converter's MAC). */
-const VENDOR_ORDER = ['s7comm', 's7commplus', 'cip', 'enip', 'modbus', 'bacnet', 'mms', 'cdp', 'lldp', 'snmp', 'pndcp'];
+const VENDOR_ORDER = ['s7comm', 's7commplus', 'cip', 'enip', 'fins', 'modbus', 'bacnet', 'mms', 'cdp', 'lldp', 'snmp', 'pndcp'];
 
 export interface Behaviour {
   facts: Fact[];

@@ -30,11 +30,11 @@ const DISPLAY: Readonly<Record<string, string>> = {
   enipudp: 'EtherNet/IP', cip: 'EtherNet/IP', bacnet: 'BACNet', iec104: 'IEC-60870', opcua: 'OPC UA', pndcp: 'Profinet DCP',
   goose: 'GOOSE', pnrt: 'Profinet Real-Time', mms: 'MMS', mqtt: 'MQTT', dhcp: 'DHCP', dns: 'DNS', mdns: 'MDNS', llmnr: 'LLMNR', nbns: 'Netbios Name Service',
   lldp: 'LLDP', cdp: 'CDP', snmp: 'SNMP', http: 'HTTP', tls: 'TLS', ssh: 'SSH', ftp: 'FTP', telnet: 'Telnet', arp: 'ARP',
-  icmp: 'ICMP', icmpv6: 'ICMP',
+  icmp: 'ICMP', icmpv6: 'ICMP', fins: 'Omron FINS', finstcp: 'Omron FINS', srtp: 'SRTP',
 };
 
 /** Connection protocol names: lower-case, one per protocol (both DNP3 transports are "dnp3"). */
-const WIRE: Readonly<Record<string, string>> = { dnp3udp: 'dnp3', enipudp: 'enip', icmpv6: 'icmp' };
+const WIRE: Readonly<Record<string, string>> = { dnp3udp: 'dnp3', enipudp: 'enip', finstcp: 'fins', icmpv6: 'icmp' };
 
 export function displayName(id: string): string | null {
   return DISPLAY[id] ?? null;

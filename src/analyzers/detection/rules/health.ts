@@ -37,7 +37,7 @@ export function healthRule(): Rule {
   };
   return {
     name: 'health',
-    protos: ['modbus', 'dnp3', 's7comm', 'cip', 'enip', 'bacnet', 'iec104', 'mms', 'opcua'],
+    protos: ['modbus', 'dnp3', 's7comm', 'cip', 'enip', 'bacnet', 'iec104', 'mms', 'opcua', 'fins', 'srtp'],
     pdu(p: AppPdu, flow: Flow | null, dir: Direction, ts: number, ctx: DetectionContext) {
       if (!flow || (flow.proto === 17 && flow.ipVersion === 4 && (flow.serverIp4 & 255) === 255)) return; // a broadcast is not asking one device
       if (p.role === 'request') {

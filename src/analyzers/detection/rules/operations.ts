@@ -1,6 +1,7 @@
 // Controller operations (issue 6; spec §4.5 Operational, §4.1 Programming, §4.3 Firmware Update, §3
 // events): stop / start / reset / restart commands, program download, upload and delete, firmware
-// updates and firmware version changes, across S7, CIP, MMS, DNP3, BACnet, IEC-104 and PROFINET DCP.
+// updates and firmware version changes, across S7, CIP, MMS, DNP3, BACnet, IEC-104, PROFINET DCP,
+// Omron FINS and GE SRTP.
 // Each raises the catalog's alert for the operation and a timeline event, once per sender, receiver
 // and operation: the dedup in the detector folds repeats into one alert with a count.
 import type { AppPdu } from '../../../decode/pdu.js';
@@ -29,6 +30,8 @@ function controlOf(p: AppPdu): Control | null {
       return p.kind === 'reinitialize_device_request' ? 'reset' : null;
     case 'iec104': // C_RP_NA_1: reset process command (IEC 60870-5-101 §7.3.4.14)
       return p.functionCode === 105 && p.role === 'request' ? 'reset' : null;
+    case 'fins': // FINS command codes 04 01 RUN and 04 02 STOP
+      return p.functionCode === 0x0401 ? 'start' : p.functionCode === 0x0402 ? 'stop' : null;
     default:
       return null;
   }
@@ -96,7 +99,8 @@ function control(p: AppPdu, kind: Control, src: Endpoint, dst: Endpoint, flow: F
 function programming(p: AppPdu, src: Endpoint, dst: Endpoint, flow: Flow | null, ts: number, ctx: DetectionContext): void {
   const proto = protocolName(p.proto);
   const s = addr(src), d = addr(dst);
-  const upload = /upload/i.test(p.kind) || /upload/i.test(String(p.functionName ?? ''));
+  // FINS names its uploads by what they read (Program Area Read 03 06, file reads 22 02/22 10)
+  const upload = /upload/i.test(p.kind) || /upload/i.test(String(p.functionName ?? '')) || (p.proto === 'fins' && /_read_/.test(p.kind));
   const entry = `program:${s}>${d}`;
   if (upload) {
     if (once(flow, 'upload')) ctx.event(ts, 'PROGRAM_UPLOAD_DEVICE', `Program upload detected, requested by ${s} from ${d}`);
@@ -114,6 +118,41 @@ function programming(p: AppPdu, src: Endpoint, dst: Endpoint, flow: Flow | null,
   }
 }
 
+/**
+ * GE SRTP (spec §3 SRTP_* events, §4.5 "GE SRTP Stop PLC Command was Sent"). What a Set PLC State
+ * request asks for is not public, but every acknowledgement carries the PLC's state, and the
+ * dissector marks an ACK whose state differs from the previous one on the flow: a stop is recognised
+ * on the answer to the command. A programmer logon is a programming session, not a program change.
+ */
+function srtp(p: AppPdu, flow: Flow | null, dir: Direction, ts: number, ctx: DetectionContext): boolean {
+  const code = p.functionCode;
+  if (p.role === 'request' && (code === 0x20 || code === 0x21)) {
+    const [src, dst] = endpointsOf(p, flow, dir);
+    const logon = code === 0x20;
+    if (once(flow, logon ? 'srtp-logon' : 'srtp-privilege')) {
+      ctx.event(ts, logon ? 'SRTP_LOGIN_PROGRAMMING' : 'SRTP_CHANGE_PRIVILEGE', logon
+        ? `Programmer logon from ${addr(src)} to the PLC ${addr(dst)} (GE SRTP)`
+        : `${addr(src)} asked the PLC ${addr(dst)} for another access level (GE SRTP)`);
+    }
+    return true;
+  }
+  if (p.role !== 'response') return false;
+  const [src, dst] = endpointsOf(p, flow, dir); // the PLC answers: the command came from dst
+  if (code === 0x21 && p.exception) {
+    ctx.event(ts, 'SRTP_CHANGE_LEVEL_FAILED', `The PLC ${addr(src)} refused ${addr(dst)} another access level: ${p.exception.name}`);
+  } else if (code === 0x23 && p.previousPlcState !== undefined && p.plcState !== p.previousPlcState) {
+    const o = { protocol: 'GE SRTP', key: String(p.plcState) };
+    if (p.plcState === 'stop') {
+      ctx.raise('GE SRTP Stop PLC Command was Sent', ts, dst, src, `A stop command (Set PLC State) was sent from ${addr(dst)} to the PLC ${addr(src)} over GE SRTP; the PLC reports ${p.plcStateName ?? 'a stop state'}.`, o);
+      if (once(flow, 'stop')) ctx.event(ts, 'S7_PLC_MODE_CHANGE', `PLC stop command sent from ${addr(dst)} to ${addr(src)} (GE SRTP Set PLC State)`);
+    } else {
+      ctx.raise('PLC Operating Mode Changed', ts, dst, src, `A start command (Set PLC State) was sent from ${addr(dst)} to the controller ${addr(src)} over GE SRTP; the PLC reports ${p.plcStateName ?? 'a run state'}.`, o);
+      if (once(flow, 'start')) ctx.event(ts, 'PLC_START', `PLC start command sent from ${addr(dst)} to ${addr(src)} (GE SRTP Set PLC State)`);
+    }
+  }
+  return false;
+}
+
 /** Firmware versions each device stated last, for Firmware Version Changed (spec §4.1 #7). */
 const MAX_VERSIONS = 100_000;
 
@@ -122,8 +161,9 @@ export function operationsRule(): Rule {
   const versions = new Map<string, string>();
   return {
     name: 'operations',
-    protos: ['s7comm', 'cip', 'mms', 'dnp3', 'bacnet', 'iec104', 'pndcp', 'enip', 'modbus', 's7commplus', 'opcua'],
+    protos: ['s7comm', 'cip', 'mms', 'dnp3', 'bacnet', 'iec104', 'pndcp', 'enip', 'modbus', 's7commplus', 'opcua', 'fins', 'srtp'],
     pdu(p: AppPdu, flow: Flow | null, dir: Direction, ts: number, ctx: DetectionContext) {
+      if (p.proto === 'srtp' && srtp(p, flow, dir, ts, ctx)) return;
       if (p.role === 'request') {
         const kind = controlOf(p);
         if (kind !== null || p.op === 'program' || p.op === 'firmware' || p.kind === 'set_request') {

@@ -24,6 +24,14 @@ const COMBINATION_TITLE: Record<string, string> = {
   snmp: 'Unauthorized SNMP Operation',
   http: 'Unauthorized HTTP Activity',
   pndcp: 'Unauthorized Profinet Frame Type',
+  fins: 'Omron FINS Unauthorized Command',
+  srtp: 'Unauthorized GE SRTP Protocol Command',
+};
+
+/** GE SRTP has three titles (spec §4.1 #56-58): the dissector files each service under one of them. */
+const SRTP_TITLE: Record<string, string> = {
+  file: 'Unauthorized GE SRTP File Access',
+  system_memory: 'Unauthorized GE SRTP System Memory Operation',
 };
 
 /** Bounds on what this rule remembers (architecture rule 5). */
@@ -143,8 +151,10 @@ export function policyRule(): Rule {
           newDevice(`device:${mac}`, mac, ts, ctx, p.proto === 'lldp' ? 'New LLDP Device Configuration' : 'New Asset Detected', protocolName(p.proto));
         }
       }
-      const title = COMBINATION_TITLE[p.proto];
+      const title = p.proto === 'srtp' ? SRTP_TITLE[p.category as string] ?? COMBINATION_TITLE.srtp : COMBINATION_TITLE[p.proto];
       if (!title || p.role !== 'request' || typeof p.functionCode !== 'number') return;
+      // FINS/TCP's own header messages (node address exchange) set up the transport: not FINS commands
+      if (p.proto === 'fins' && p.op === 'session') return;
       // an IPv4 operation found in the baseline before is in it for good (entries are only added):
       // answered from numbers, without building the entry's text (most PDUs of a replay end here)
       const community = p.proto === 'snmp' && typeof p.community === 'string' ? p.community : null;

@@ -34,6 +34,7 @@ const FAILED_TITLE: Record<string, string> = {
   mms: 'MMS Service Request Failed',
   opcua: 'OPC UA Service Request Failed',
   pndcp: 'Profinet DCP Command Failed',
+  srtp: 'GE SRTP Command Failure',
 };
 
 /** Anomaly ids that say a PDU was malformed (not merely unexpected, like an unmatched response). */
@@ -87,7 +88,7 @@ export function protocolViolationsRule(): Rule {
   const exceptions = new CountWindows(10_000);
   return {
     name: 'protocol-violations',
-    protos: ['modbus', 'dnp3', 'iec104', 'cip', 'enip', 'bacnet', 'mms', 'opcua', 'pndcp', 's7comm'],
+    protos: ['modbus', 'dnp3', 'iec104', 'cip', 'enip', 'bacnet', 'mms', 'opcua', 'pndcp', 's7comm', 'srtp', 'fins'],
     pdu(p: AppPdu, flow: Flow | null, dir: Direction, ts: number, ctx: DetectionContext) {
       if (flow) marks(flow).pdus++;
       // the common cases, checked before endpoints are built: a request, a Modbus answer that is no exception

@@ -44,7 +44,7 @@ export function scansRule(): Rule {
   const arpMac = new Map<number, string>();
   return {
     name: 'scans',
-    protos: ['modbus', 'dnp3', 's7comm', 'enip', 'cip', 'bacnet', 'iec104', 'mms', 'opcua', 'ftp', 'http', 'mqtt', 'telnet'],
+    protos: ['modbus', 'dnp3', 's7comm', 'enip', 'cip', 'bacnet', 'iec104', 'mms', 'opcua', 'fins', 'srtp', 'ftp', 'http', 'mqtt', 'telnet'],
     flowStart(flow: Flow, ctx: DetectionContext) {
       const s = ctx.settings;
       const ts = flow.firstTs;
