@@ -5,17 +5,20 @@ import type { Packet } from '../../decode/packet.js';
 import { macToString } from '../../decode/packet.js';
 import type { AppPdu, Identity } from '../../decode/pdu.js';
 import type { Direction, Pdu } from '../../decode/types.js';
-import type { Flow } from '../../flows/flow.js';
+import { type Flow, noteSlot } from '../../flows/flow.js';
 import type { Analyzer } from '../analyzer.js';
 import { ipv4Text, macIsGroup } from './addresses.js';
 import { wireName } from './protocol-names.js';
 import { identityFacts, IpSubject, MacSubject, MAX_SET, type PairObservation, type ProtocolUse } from './subjects.js';
 
+/** FlowState */
+const STATE = noteSlot();
+
 export type { PairObservation } from './subjects.js';
 
 
 /**
- * What the observer keeps on each flow (in flow.notes.inventory), so the per-packet and per-PDU work
+ * What the observer keeps on each flow (in its flow note slot), so the per-packet and per-PDU work
  * is field reads: the two subjects and the pair are looked up once per flow, not once per PDU.
  */
 interface FlowState {
@@ -80,7 +83,7 @@ export class InventoryObserver implements Analyzer {
   }
 
   private state(f: Flow): FlowState {
-    let st = f.notes.inventory as FlowState | undefined;
+    let st = f.notes[STATE] as FlowState | undefined;
     if (st === undefined) {
       const client = this.flowIp(f, 0), server = this.flowIp(f, 1);
       const pair = this.pair(f, client, server);
@@ -93,7 +96,7 @@ export class InventoryObserver implements Analyzer {
         if (client.ports.size < MAX_SET) client.ports.add(f.serverPort);
       }
       st = { client, server, pair, seen: 0, pdus: false, proto: '', cu: null, su: null, commands: null, unit: -1 };
-      f.notes.inventory = st;
+      f.notes[STATE] = st;
     }
     return st;
   }

@@ -5,8 +5,11 @@
 // a new IP address to a station is an alert as well (Operational "Change of Device Configuration").
 import type { AppPdu } from '../../../decode/pdu.js';
 import type { Direction } from '../../../decode/types.js';
-import type { Flow } from '../../../flows/flow.js';
+import { type Flow, noteSlot } from '../../../flows/flow.js';
 import { addr, type DetectionContext, endpointsOf, type Rule } from '../rule.js';
+
+/** this flow's credentials were reported already */
+const CREDS = noteSlot();
 
 export function credentialsRule(): Rule {
   return {
@@ -14,14 +17,14 @@ export function credentialsRule(): Rule {
     protos: ['ftp', 'http', 'telnet', 'pndcp', 'snmp'],
     pdu(p: AppPdu, flow: Flow | null, dir: Direction, ts: number, ctx: DetectionContext) {
       const creds = p.credentials as { protocol: string; user: string; passwordLength?: number } | undefined;
-      if (creds && (!flow || !flow.notes.detectionCreds)) {
-        if (flow) flow.notes.detectionCreds = true;
+      if (creds && (!flow || !flow.notes[CREDS])) {
+        if (flow) flow.notes[CREDS] = true;
         const [src, dst] = endpointsOf(p, flow, dir);
         ctx.event(ts, p.proto === 'http' ? 'HTTP_BASIC_AUTHENTICATION' : 'CLEARTEXT_AUTHENTICATION',
           `Cleartext ${creds.protocol} credentials for user "${creds.user}" were sent from ${addr(src)} to ${addr(dst)}`);
       }
-      if (p.proto === 'snmp' && p.role === 'request' && typeof p.community === 'string' && flow && !flow.notes.detectionCreds) {
-        flow.notes.detectionCreds = true;
+      if (p.proto === 'snmp' && p.role === 'request' && typeof p.community === 'string' && flow && !flow.notes[CREDS]) {
+        flow.notes[CREDS] = true;
         const [src, dst] = endpointsOf(p, flow, dir);
         ctx.event(ts, 'CLEARTEXT_AUTHENTICATION', `SNMP community "${p.community}" sent in cleartext from ${addr(src)} to ${addr(dst)}`);
       }

@@ -4,8 +4,11 @@
 // client, server and protocol, so one-packet connections (a new TCP connection per request) count too.
 import type { AppPdu } from '../../../decode/pdu.js';
 import type { Direction } from '../../../decode/types.js';
-import type { Flow } from '../../../flows/flow.js';
+import { type Flow, noteSlot } from '../../../flows/flow.js';
 import { type DetectionContext, protocolName, type Rule } from '../rule.js';
+
+/** the flow's two PairHealth records, by requester direction */
+const HEALTH = noteSlot();
 
 interface PairHealth { unanswered: number; first: number; alerted: boolean }
 
@@ -21,8 +24,8 @@ export function healthRule(): Rule {
   // keyed by who asks and who answers, not by the flow's client and server: a capture that starts
   // mid-connection may have made the answering side the flow's client
   const stateOf = (flow: Flow, requesterDir: Direction, proto: string): PairHealth => {
-    let cached = flow.notes.detectionHealth as [PairHealth | null, PairHealth | null] | undefined;
-    if (!cached) flow.notes.detectionHealth = cached = [null, null];
+    let cached = flow.notes[HEALTH] as [PairHealth | null, PairHealth | null] | undefined;
+    if (!cached) flow.notes[HEALTH] = cached = [null, null];
     let h = cached[requesterDir];
     if (h) return h;
     const [asker, answerer] = requesterDir === 0 ? [flow.clientIp, flow.serverIp] : [flow.serverIp, flow.clientIp];

@@ -6,9 +6,12 @@
 // and operation: the dedup in the detector folds repeats into one alert with a count.
 import type { AppPdu } from '../../../decode/pdu.js';
 import type { Direction } from '../../../decode/types.js';
-import type { Flow } from '../../../flows/flow.js';
+import { type Flow, noteSlot } from '../../../flows/flow.js';
 import { addr, type DetectionContext, endpointsOf, protocolName, type Rule } from '../rule.js';
 import type { Endpoint } from '../types.js';
+
+/** FlowMarks */
+const OPS = noteSlot();
 
 type Control = 'stop' | 'start' | 'reset' | 'restart';
 
@@ -46,8 +49,8 @@ interface FlowMarks { evented: Set<string> }
 
 function once(flow: Flow | null, what: string): boolean {
   if (!flow) return true;
-  let m = flow.notes.detectionOps as FlowMarks | undefined;
-  if (!m) flow.notes.detectionOps = m = { evented: new Set() };
+  let m = flow.notes[OPS] as FlowMarks | undefined;
+  if (!m) flow.notes[OPS] = m = { evented: new Set() };
   if (m.evented.has(what)) return false;
   m.evented.add(what);
   return true;

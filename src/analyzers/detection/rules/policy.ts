@@ -5,9 +5,12 @@
 import type { Packet } from '../../../decode/packet.js';
 import type { AppPdu } from '../../../decode/pdu.js';
 import type { Direction } from '../../../decode/types.js';
-import type { Flow } from '../../../flows/flow.js';
+import { type Flow, noteSlot } from '../../../flows/flow.js';
 import { ipv4IsLocalRange, ipv4NeverDevice, ipv4Text, ipv6IsLocalRange, ipv6NeverDevice, macIsGroup } from '../../inventory/addresses.js';
 import { addr, type DetectionContext, endpointsOf, laterInFlow, protocolName, type Rule } from '../rule.js';
+
+/** the function codes a flow used already */
+const CODES = noteSlot();
 
 /** The catalog's "new traffic combination" title per protocol (spec §4.1). */
 const COMBINATION_TITLE: Record<string, string> = {
@@ -155,21 +158,21 @@ export function policyRule(): Rule {
       if (!title || p.role !== 'request' || typeof p.functionCode !== 'number') return;
       // FINS/TCP's own header messages (node address exchange) set up the transport: not FINS commands
       if (p.proto === 'fins' && p.op === 'session') return;
+      // per flow: a function code this flow used already was decided then (most PDUs of a replay
+      // end here, with one set lookup)
+      if (flow) {
+        let seen = flow.notes[CODES] as Set<number> | undefined;
+        if (!seen) flow.notes[CODES] = seen = new Set();
+        if (seen.has(p.functionCode)) return;
+        seen.add(p.functionCode);
+      }
       // an IPv4 operation found in the baseline before is in it for good (entries are only added):
-      // answered from numbers, without building the entry's text (most PDUs of a replay end here)
+      // answered from numbers, without building the entry's text (a new flow between known peers)
       const community = p.proto === 'snmp' && typeof p.community === 'string' ? p.community : null;
       const op = flow !== null && flow.ipVersion === 4 && community === null ? opNumber(p.proto, p.functionCode) : -1;
       const srcN = op < 0 ? 0 : dir === 0 ? flow!.clientIp4 : flow!.serverIp4;
       const dstN = op < 0 ? 0 : dir === 0 ? flow!.serverIp4 : flow!.clientIp4;
       if (op >= 0 && knownOps.has(srcN, dstN, op)) return;
-      // per flow: a string key is built only for a function code new to this flow
-      let seen: Set<number> | undefined;
-      if (flow) {
-        seen = flow.notes.policyCodes as Set<number> | undefined;
-        if (!seen) flow.notes.policyCodes = seen = new Set();
-        if (seen.has(p.functionCode)) return;
-        seen.add(p.functionCode);
-      }
       const [src, dst] = endpointsOf(p, flow, dir);
       const entry = `op:${p.proto}:${addr(src)}>${addr(dst)}:${p.functionCode}${community !== null ? `:${community}` : ''}`;
       if (ctx.known(entry)) {

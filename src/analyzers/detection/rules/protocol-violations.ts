@@ -6,10 +6,13 @@
 import type { AnomalyId } from '../../../decode/anomalies.js';
 import type { AppPdu } from '../../../decode/pdu.js';
 import type { Direction } from '../../../decode/types.js';
-import type { Flow } from '../../../flows/flow.js';
+import { type Flow, noteSlot } from '../../../flows/flow.js';
 import { addr, type DetectionContext, endpointsOf, protocolName, type Rule } from '../rule.js';
 import type { Endpoint } from '../types.js';
 import { CountWindows } from './windows.js';
+
+/** SessionMarks */
+const SESSION = noteSlot();
 
 /** Modbus exception codes (Modbus Application Protocol v1.1b3 §7) -> the catalog's titles. */
 const MODBUS_EXCEPTION_TITLE: Record<number, string> = {
@@ -43,8 +46,8 @@ const MALFORMED = /truncated|invalid|malformed|bad_|length|overrun|no_start|desy
 interface SessionMarks { malformed: number[]; pdus: number; unexpected: boolean }
 
 function marks(flow: Flow): SessionMarks {
-  let m = flow.notes.detectionSession as SessionMarks | undefined;
-  if (!m) flow.notes.detectionSession = m = { malformed: [], pdus: 0, unexpected: false };
+  let m = flow.notes[SESSION] as SessionMarks | undefined;
+  if (!m) flow.notes[SESSION] = m = { malformed: [], pdus: 0, unexpected: false };
   return m;
 }
 
