@@ -50,8 +50,16 @@ export interface FlowEvents {
   flowEnd(flow: Flow): void;
 }
 
+/** IPv4 buckets to start with; doubled whenever the flows outnumber them */
+const INITIAL_BUCKETS = 4096;
+
 export class FlowTable {
-  private readonly v4 = new Map<number, Flow>();
+  // IPv4 flows by hash4, chained through nextInBucket: a plain array indexed by the hash's low bits,
+  // not a Map. The lookup runs for every packet, and a Map keyed by the hash cost a hashed lookup per
+  // packet plus a rehashing shrink or grow whenever flows came and went (bench/ingest profile).
+  private buckets: Array<Flow | null> = new Array<Flow | null>(INITIAL_BUCKETS).fill(null);
+  private mask = INITIAL_BUCKETS - 1;
+  private v4count = 0;
   private readonly v6 = new Map<string, Flow>();
   private readonly idle = [new IdleList(), new IdleList(), new IdleList(), new IdleList()];
   private readonly timeoutOf: number[];
@@ -93,8 +101,8 @@ export class FlowTable {
     let f: Flow | null;
     if (pkt.ipVersion === 4) {
       const s = pkt.src4, d = pkt.dst4;
-      const h = hash4(s, d, sp, dp, proto);
-      f = this.v4.get(h) ?? null;
+      const b = hash4(s, d, sp, dp, proto) & this.mask;
+      f = this.buckets[b] as Flow | null;
       while (f) {
         if (f.proto === proto) {
           if (f.clientIp4 === s && f.serverIp4 === d && f.clientPort === sp && f.serverPort === dp) { this.dir = 0; break; }
@@ -108,10 +116,7 @@ export class FlowTable {
       }
       if (!f) {
         f = this.create(pkt, proto, sp, dp);
-        if (f) {
-          f.nextInBucket = this.v4.get(h) ?? null;
-          this.v4.set(h, f);
-        }
+        if (f) this.insert4(f, b);
       } else {
         this.touch(f);
       }
@@ -162,13 +167,13 @@ export class FlowTable {
       this.v6.delete(f.keys6[0]);
       this.v6.delete(f.keys6[1]);
     } else {
-      const h = hash4(f.clientIp4, f.serverIp4, f.clientPort, f.serverPort, f.proto);
+      const b = hash4(f.clientIp4, f.serverIp4, f.clientPort, f.serverPort, f.proto) & this.mask;
       let prev: Flow | null = null;
-      for (let x = this.v4.get(h) ?? null; x; prev = x, x = x.nextInBucket) {
+      for (let x = this.buckets[b] as Flow | null; x; prev = x, x = x.nextInBucket) {
         if (x !== f) continue;
         if (prev) prev.nextInBucket = f.nextInBucket;
-        else if (f.nextInBucket) this.v4.set(h, f.nextInBucket);
-        else this.v4.delete(h);
+        else this.buckets[b] = f.nextInBucket;
+        this.v4count--;
         break;
       }
       f.nextInBucket = null;
@@ -184,6 +189,28 @@ export class FlowTable {
    */
   private reused(f: Flow, pkt: Packet): boolean {
     return f.proto === 6 && f.closedTs > 0 && (pkt.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
+  }
+
+  /** Files a new IPv4 flow in bucket `b`; doubles the buckets when flows outnumber them. */
+  private insert4(f: Flow, b: number): void {
+    f.nextInBucket = this.buckets[b] as Flow | null;
+    this.buckets[b] = f;
+    if (++this.v4count > this.buckets.length) this.grow();
+  }
+
+  /** Twice the buckets, every IPv4 flow re-filed (each is on exactly one idle list). */
+  private grow(): void {
+    const n = this.buckets.length * 2;
+    this.buckets = new Array<Flow | null>(n).fill(null);
+    this.mask = n - 1;
+    for (const list of this.idle) {
+      for (let f = list.head; f; f = f.idleNext) {
+        if (f.keys6) continue;
+        const b = hash4(f.clientIp4, f.serverIp4, f.clientPort, f.serverPort, f.proto) & this.mask;
+        f.nextInBucket = this.buckets[b] as Flow | null;
+        this.buckets[b] = f;
+      }
+    }
   }
 
   /** Moves an active flow to the tail of its idle list. */
