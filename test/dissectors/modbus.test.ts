@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Analyzer } from '../../src/analyzers/analyzer.js';
 import { decodeApp } from '../../src/decode/reader.js';
 import type { Direction, Pdu } from '../../src/decode/types.js';
-import { MAX_OUTSTANDING, modbus, type ModbusState } from '../../src/dissectors/modbus.js';
+import { MAX_OUTSTANDING, modbus, type ModbusState, outstanding } from '../../src/dissectors/modbus.js';
 import { Ingest } from '../../src/ingest.js';
 import { createSensor } from '../../src/pipeline.js';
 import { ROOT } from '../support/env.js';
@@ -73,7 +73,7 @@ describe('modbus decode: requests and responses', () => {
     expect(r.anomalies).toEqual([]);
     expect(r.pdus).toEqual([{ ...base, kind: 'read_coils_response', role: 'response', functionCode: 1, functionName: 'Read Coils',
       op: 'read', unit: 4, transactionId: 1, byteCount: 1, values: [1] }]);
-    expect(r.state.pending.size).toBe(0);
+    expect(outstanding(r.state)).toBe(0);
   });
 
   it('FC3 read holding registers response (frame 26)', () => {
@@ -260,6 +260,26 @@ describe('modbus decode: malformations are anomalies', () => {
     const st = s('000b000000020207', 0).state;
     expect(st.pending.size).toBe(MAX_OUTSTANDING);
     expect(st.pending.has(0)).toBe(false); // the oldest went first
+  });
+});
+
+describe('modbus: pipelined transactions', () => {
+  it('two outstanding requests answered out of order both match, with their quantities; then one at a time again', () => {
+    const s = session();
+    s('001000000006040100010003', 0); // tid 16: read 3 coils
+    expect(outstanding(s('001100000006040300000001', 0).state)).toBe(2); // tid 17: read 1 register
+    const r17 = s('00110000000504030200 2a', 1);
+    expect(r17.anomalies).toEqual([]);
+    expect(r17.pdus[0]).toMatchObject({ kind: 'read_holding_registers_response', transactionId: 17 });
+    const r16 = s('00100000000404010107', 1);
+    expect(r16.anomalies).toEqual([]);
+    expect(r16.pdus[0]).toMatchObject({ kind: 'read_coils_response', values: [1, 1, 1] }); // trimmed to the 3 asked for
+    expect(outstanding(r16.state)).toBe(0);
+    s('001200000006040100010002', 0);
+    const r18 = s('00120000000404010103', 1);
+    expect(r18.anomalies).toEqual([]);
+    expect(r18.pdus[0]).toMatchObject({ values: [1, 1] });
+    expect(s('00120000000404010103', 1).anomalies).toEqual(['modbus.unmatched_response']); // answered already
   });
 });
 
