@@ -19,7 +19,7 @@ function writePcap(path: string, packets: Array<[number, Buffer]>): void {
   const head = Buffer.alloc(24);
   head.writeUInt32LE(0xa1b2c3d4, 0); head.writeUInt16LE(2, 4); head.writeUInt16LE(4, 6);
   head.writeUInt32LE(262144, 16); head.writeUInt32LE(1, 20);
-  const parts = [head];
+  const parts: Buffer[] = [head];
   for (const [ts, frame] of packets) {
     const h = Buffer.alloc(16);
     h.writeUInt32LE(Math.floor(ts / 1e6), 0); h.writeUInt32LE(ts % 1e6, 4); h.writeUInt32LE(frame.length, 8); h.writeUInt32LE(frame.length, 12);

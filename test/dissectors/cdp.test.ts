@@ -70,7 +70,7 @@ describe('CDP: checksum', () => {
       expect(cdpChecksumOk(p), `tail ${tail}`).toBe(true);
       expect(run(p).anomalies).toEqual([]);
       const bad = Buffer.from(p);
-      bad[bad.length - 1] ^= 0x01;
+      bad[bad.length - 1]! ^= 0x01;
       if (tail.length) expect(cdpChecksumOk(bad)).toBe(false);
     }
   });

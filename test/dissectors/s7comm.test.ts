@@ -131,7 +131,7 @@ describe('S7comm Job / Ack_Data', () => {
     const r = run(sampleHex('Job Read Var, 5 items'));
     expect(r.anomalies).toEqual([]);
     expect(r.pdus[0]).toMatchObject({ kind: 'read_var_request', functionCode: 4, functionName: 'Read Var', op: 'read', itemCount: 5, pduRef: 0x0a00 });
-    expect((r.pdus[0] as { items: unknown[] }).items).toEqual([
+    expect((r.pdus[0] as unknown as { items: unknown[] }).items).toEqual([
       { syntaxId: 0x10, area: 0x83, areaName: 'Flags', db: 0, byteAddress: 0, bit: 0, transportSize: 2, count: 16 },
       { syntaxId: 0x10, area: 0x81, areaName: 'Inputs', db: 0, byteAddress: 0, bit: 0, transportSize: 2, count: 16 },
       { syntaxId: 0x10, area: 0x82, areaName: 'Outputs', db: 0, byteAddress: 0, bit: 0, transportSize: 2, count: 16 },

@@ -95,7 +95,7 @@ const req = (data: Buffer, delayUs?: number): ConversationMessage => ({ from: 'c
 const rsp = (data: Buffer, delayUs?: number): ConversationMessage => ({ from: 'server', data, ...(delayUs ? { delayUs } : {}) });
 
 /** A FINS/TCP command and response pair between the engineering station and the PLC. */
-function tcpPair(sid: number, code: number, data: string, rspData: string | Buffer, from = NODE.eng, to = NODE.plc): ConversationMessage[] {
+function tcpPair(sid: number, code: number, data: string, rspData: string | Buffer, from: number = NODE.eng, to: number = NODE.plc): ConversationMessage[] {
   return [
     req(finsTcp(2, finsFrame({ dst: to, src: from, sid, code, data: hexb(data) }))),
     rsp(finsTcp(2, finsFrame({ response: true, dst: from, src: to, sid, code, data: typeof rspData === 'string' ? hexb(rspData) : rspData }))),
