@@ -9,6 +9,15 @@ export class Truncated extends Error {
   }
 }
 
+/**
+ * Latin-1 text up to the first NUL, trailing whitespace removed: fixed-size string fields that are
+ * NUL- or space-padded (S7 SZL order numbers and names, FINS controller model and version).
+ */
+export function cstr(b: Buffer): string {
+  const nul = b.indexOf(0);
+  return b.toString('latin1', 0, nul < 0 ? b.length : nul).trimEnd();
+}
+
 export class Reader {
   constructor(readonly buf: Buffer, public pos = 0, readonly end = buf.length) {}
 

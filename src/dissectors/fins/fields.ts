@@ -25,12 +25,6 @@ export interface Pending {
 /** Items in one list (multiple read, forced set/reset, error log, file names): what a 2012-byte frame holds. */
 export const MAX_ITEMS = 500;
 
-/** Latin-1 text up to the first NUL, trailing spaces removed (model names are space-filled, versions NUL-filled). */
-export function cstr(b: Buffer): string {
-  const nul = b.indexOf(0);
-  return b.toString('latin1', 0, nul < 0 ? b.length : nul).trimEnd();
-}
-
 export const hex2 = (v: number) => v.toString(16).padStart(2, '0');
 
 export const areaName = (code: number): string => MEMORY_AREAS.get(code)?.name ?? `Unknown (0x${hex2(code)})`;

@@ -2,10 +2,10 @@
 // frame.ts), controller identity and status, clock, cycle time, error log. A short body throws
 // Truncated, which frame.ts turns into fins.truncated while keeping the PDU.
 import type { AppPdu, Identity } from '../../decode/pdu.js';
-import type { Reader } from '../../decode/reader.js';
+import { cstr, type Reader } from '../../decode/reader.js';
 import { MEMORY_AREAS, RUN_STATUS } from './codes.js';
 import {
-  areaName, clock, countWithLast, cstr, type Flag, hex2, MAX_ITEMS, parameterArea, type Pending, runMode, values,
+  areaName, clock, countWithLast, type Flag, hex2, MAX_ITEMS, parameterArea, type Pending, runMode, values,
 } from './fields.js';
 
 export function responseBody(code: number, r: Reader, p: AppPdu, pending: Pending | null, flag: Flag): void {

@@ -3,13 +3,7 @@
 // identity they reveal. Layout from Siemens' SZL reference in "System Software for S7-300/400 System
 // and Standard Functions" and Wireshark's s7comm dissector documentation.
 import type { Identity } from '../../decode/pdu.js';
-import type { Reader } from '../../decode/reader.js';
-
-/** Latin-1 text up to the first NUL, trailing spaces removed (SZL strings are NUL- or space-padded). */
-function cstr(b: Buffer): string {
-  const nul = b.indexOf(0);
-  return b.toString('latin1', 0, nul < 0 ? b.length : nul).trimEnd();
-}
+import { cstr, type Reader } from '../../decode/reader.js';
 
 /** The identity an SZL answer reveals about the device that sent it. */
 export function szlIdentity(szl: SzlResult): Identity | undefined {
