@@ -147,7 +147,7 @@ export class AlertPcapStore {
     const lost = this.lostRows();
     let removed = 0;
     const doomed = this.db.transaction(() => {
-      const old = statement(this.db, 'SELECT file FROM alert_pcap_files WHERE created < ?').pluck().all(cutoff) as string[];
+      const old = this.db.prepare('SELECT file FROM alert_pcap_files WHERE created < ?').pluck().all(cutoff) as string[]; // plucked: not a shared statement()
       removed += this.dropFiles(old);
       const del = statement(this.db, 'DELETE FROM alert_pcaps WHERE alert_id = ?');
       for (const id of lost) removed += del.run(id).changes;
@@ -175,8 +175,18 @@ export class AlertPcapStore {
 
   /** Index rows whose segment is gone or short (deleted by hand, a crash before the data reached disk). */
   private lostRows(): number[] {
-    const rows = this.db.prepare('SELECT alert_id FROM alert_pcaps').pluck().all() as number[];
-    return rows.filter((id) => !this.has(id));
+    const rows = this.db.prepare('SELECT alert_id, file, "offset", bytes FROM alert_pcaps').all() as Array<Where & { alert_id: number }>;
+    // one stat per segment, not per alert: a segment holds the PCAPs of a whole flush
+    const sizes = new Map<string, number>();
+    const sizeOf = (file: string): number => {
+      let n = sizes.get(file);
+      if (n === undefined) {
+        try { n = basename(file) === file ? statSync(join(this.dir, file)).size : -1; } catch { n = -1; }
+        sizes.set(file, n);
+      }
+      return n;
+    };
+    return rows.filter((r) => sizeOf(r.file) < r.offset + r.bytes).map((r) => r.alert_id);
   }
 
   /** Of these segments, the ones no index row points into any more: their rows go, they are returned to unlink. */
