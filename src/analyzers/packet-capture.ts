@@ -140,7 +140,6 @@ export class CaptureBuilder {
   readonly macKeys: number[];
   /** the last sequence number offered to it (OpenCaptures may find it under two keys) */
   offeredSeq = -1;
-  private readonly ips: number[];
   private readonly macs: Uint8Array;
   /** the before context, newest first */
   private readonly before = new Records();
@@ -164,10 +163,9 @@ export class CaptureBuilder {
     private readonly maxBytes: number,
   ) {
     this.maxPackets = Math.max(1, maxPackets);
-    this.ips = match.ips.map((ip) => ip >>> 0);
     const macs = match.macs.map(parseMac).filter((m): m is number[] => m !== null);
     this.macs = Uint8Array.from(macs.flat());
-    this.ipKeys = [...new Set(this.ips)];
+    this.ipKeys = [...new Set(match.ips.map((ip) => ip >>> 0))];
     this.macKeys = [...new Set(macs.map((m) => m.reduce((n, b) => n * 256 + b, 0)))];
     this.all = match.ips.length === 0 && match.macs.length === 0;
   }
@@ -181,7 +179,7 @@ export class CaptureBuilder {
   }
 
   hasIp(ip: number): boolean {
-    const ips = this.ips;
+    const ips = this.ipKeys;
     for (let i = 0; i < ips.length; i++) if (ips[i] === ip) return true;
     return false;
   }

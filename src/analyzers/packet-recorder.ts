@@ -192,7 +192,7 @@ export class PacketRecorder implements Analyzer {
 
   /** Ends the after context of captures whose deadline (trigger time + afterUs) is before nowUs. */
   expire(nowUs: number): void {
-    for (const cap of this.open.list.slice()) if (cap.armed && nowUs > cap.deadline) this.complete(cap);
+    for (const cap of this.open.expired(nowUs)) this.complete(cap);
   }
 
   /** End of input: every open capture completes with what it has. */
@@ -261,8 +261,7 @@ export class PacketRecorder implements Analyzer {
       const cap = list[i]!;
       if (cap.armed || cap.trigger !== seq) continue;
       this.waiting--;
-      cap.arm(pkt.ts, pkt.linkType);
-      this.open.armed(cap);
+      this.arm(cap, pkt.ts, pkt.linkType);
       cap.takeTrigger(pkt.frameBuf, pkt.off, pkt.len, pkt.ts, pkt.origLen);
       this.gatherBefore(cap);
       if (cap.done) this.complete(cap), i--;
@@ -279,8 +278,7 @@ export class PacketRecorder implements Analyzer {
     const t = cap.trigger;
     const slot = t % this.nSlots;
     if (t < this.seq && t >= this.seq - this.nSlots) {
-      cap.arm(this.sTs[slot]!, this.sLink[slot]!);
-      this.open.armed(cap);
+      this.arm(cap, this.sTs[slot]!, this.sLink[slot]!);
       if (t >= this.tailSeq && this.sOff[slot]! >= 0) {
         cap.takeTrigger(this.ring, this.sOff[slot]!, this.sLen[slot]!, this.sTs[slot]!, this.sOrig[slot]!);
       }
@@ -297,7 +295,7 @@ export class PacketRecorder implements Analyzer {
       const slot = s % this.nSlots;
       const off = this.sOff[slot]!;
       if (off < 0 || !this.matches(cap, slot, this.ring, off)) continue;
-      if (cap.linkType < 0) { cap.arm(this.sTs[slot]!, this.sLink[slot]!); this.open.armed(cap); }
+      if (cap.linkType < 0) this.arm(cap, this.sTs[slot]!, this.sLink[slot]!);
       if (this.sLink[slot] !== cap.linkType) continue;
       if (!cap.takeBefore(this.ring, off, this.sLen[slot]!, this.sTs[slot]!, this.sOrig[slot]!)) break;
     }
@@ -324,6 +322,12 @@ export class PacketRecorder implements Analyzer {
     open.each(seq, ip4 ? this.sSrc4[slot]! : 0, ip4 ? this.sDst4[slot]! : 0, sm, dm, this.visit);
   }
 
+  /** Arms a capture and files its deadline with the open captures (which end it when it passes). */
+  private arm(cap: CaptureBuilder, ts: number, linkType: number): void {
+    cap.arm(ts, linkType);
+    this.open.armed(cap);
+  }
+
   private offer(cap: CaptureBuilder, seq: number, slot: number, buf: Buffer, off: number): void {
     const ts = this.sTs[slot]!;
     if (ts > cap.deadline) {
@@ -331,7 +335,7 @@ export class PacketRecorder implements Analyzer {
       return;
     }
     if (!this.matches(cap, slot, buf, off)) return;
-    if (cap.linkType < 0) { cap.arm(ts, this.sLink[slot]!); this.open.armed(cap); }
+    if (cap.linkType < 0) this.arm(cap, ts, this.sLink[slot]!);
     if (this.sLink[slot] !== cap.linkType) return;
     cap.takeAfter(buf, off, this.sLen[slot]!, ts, this.sOrig[slot]!);
   }
