@@ -95,6 +95,7 @@ export function policyRule(): Rule {
       const key = c < s ? `${c}|${s}` : `${s}|${c}`;
       if (pairs6.has(key) || pairCount >= MAX_SEEN) return false;
       pairs6.add(key);
+      pairCount++;
       return true;
     }
     const a = Math.min(flow.clientIp4, flow.serverIp4), b = Math.max(flow.clientIp4, flow.serverIp4);
@@ -102,6 +103,7 @@ export function policyRule(): Rule {
     if (set === undefined) pairs4.set(a, (set = new Set()));
     if (set.has(b) || pairCount >= MAX_SEEN) return false;
     set.add(b);
+    pairCount++;
     return true;
   };
   const newDevice = (entry: string, who: string, ts: number, ctx: DetectionContext, title = 'New Asset Detected', protocol: string | null = null) => {
@@ -125,7 +127,6 @@ export function policyRule(): Rule {
     },
     flowStart(flow: Flow, ctx: DetectionContext) {
       if (newPair(flow)) {
-        pairCount++;
         ctx.event(flow.firstTs, 'DEVICE_CONNECTION_CREATED', `Connected devices ${flow.clientIp} and ${flow.serverIp}`);
       }
       // Internet access (spec §4.1 #14): a plant device and a public address in one conversation
