@@ -4,8 +4,8 @@ import type { Inventory, SensorConnection } from './devices.js';
 import type { InventoryObserver } from './observer.js';
 import type { PairObservation } from './subjects.js';
 
-/** yields after this many pairs or addresses (as MATERIALIZE_STEP in devices.ts) */
-const STEP = 500;
+/** materializeSteps() (devices.ts) and the connection steps yield after this many subjects, devices or address pairs */
+export const MATERIALIZE_STEP = 500;
 
 /** What a flush keeps between flushes to update connections incrementally (InventoryService owns it). */
 export interface ConnectionMemo {
@@ -44,7 +44,7 @@ function connectionOf(pairs: Iterable<PairObservation>, idOfIp: (ip: string) => 
  * Connections, one per device pair. With a memo, only the device pairs of changed address pairs are
  * rebuilt (a flush then costs what the traffic changed, not the 200,000 connections a big plant has);
  * everything is rebuilt when an address moved to another device (rare: a router found, an ARP bind).
- * Yields every STEP pairs or addresses (materializeSteps runs it in slices). `dirty` is what
+ * Yields every MATERIALIZE_STEP pairs or addresses (materializeSteps runs it in slices). `dirty` is what
  * takeChangedPairs() took when the materialization began; the first `ipsKeyed` IPs of obs.ips have
  * their device keys in idOfIp.
  */
@@ -57,7 +57,7 @@ export function* buildConnectionSteps(obs: InventoryObserver, dirty: PairObserva
     let k = 0;
     for (const s of obs.ips.values()) {
       if (k++ >= ipsKeyed) break;
-      if (++n % STEP === 0) yield;
+      if (++n % MATERIALIZE_STEP === 0) yield;
       const id = idOfIp(s.ip);
       if (ipIds.get(s.ip) !== id) {
         if (ipIds.has(s.ip)) moved = true;
@@ -87,17 +87,17 @@ export function* buildConnectionSteps(obs: InventoryObserver, dirty: PairObserva
     m.byKey.clear();
     m.keyOf.clear();
     for (const p of obs.pairs.values()) {
-      if (++n % STEP === 0) yield;
+      if (++n % MATERIALIZE_STEP === 0) yield;
       place(p);
     }
   } else {
     for (const p of dirty) {
-      if (++n % STEP === 0) yield;
+      if (++n % MATERIALIZE_STEP === 0) yield;
       place(p);
     }
   }
   for (const key of affected) {
-    if (++n % STEP === 0) yield;
+    if (++n % MATERIALIZE_STEP === 0) yield;
     const e = m.byKey.get(key)!;
     if (e.pairs.size === 0) { m.byKey.delete(key); continue; }
     e.conn = connectionOf(e.pairs, idOfIp);

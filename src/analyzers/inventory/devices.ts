@@ -11,7 +11,7 @@
 // their device was first seen, so one capture gives the same ids on every replay.
 import { macIsGroup } from './addresses.js';
 import { type Behaviour, isEngineeringStation, isScanner, nameOf, osOf, typeOf, vendorOf } from './classify.js';
-import { buildConnectionSteps, type ConnectionMemo, takeChangedPairs } from './connections.js';
+import { buildConnectionSteps, type ConnectionMemo, MATERIALIZE_STEP, takeChangedPairs } from './connections.js';
 import type { InventoryObserver } from './observer.js';
 
 export type { ConnectionMemo } from './connections.js';
@@ -91,8 +91,6 @@ const NA = 'N/A';
 
 
 
-/** materializeSteps() yields after this many subjects, devices or address pairs. */
-export const MATERIALIZE_STEP = 500;
 
 /** The inventory as it stands, in one go (the end of an ingest, tests, goldens). */
 export function materialize(obs: InventoryObserver, opts: MaterializeOptions): Inventory {
