@@ -7,10 +7,10 @@ import { Decoder } from './decode/decoder.js';
 import { macToString, Packet, TCP_ACK, TCP_FIN, TCP_SYN } from './decode/packet.js';
 import type { Registry } from './decode/registry.js';
 import { decodeApp } from './decode/reader.js';
-import { type DatagramDissector, type Direction, type Pdu, type PduSink, type StreamDissector, T_TCP_PORT, T_UDP_PORT } from './decode/types.js';
+import { type DatagramDissector, type Direction, type Pdu, type PduSink, T_TCP_PORT, T_UDP_PORT } from './decode/types.js';
 import type { Flow, FlowApp } from './flows/flow.js';
 import { DEFAULT_MAX_FLOWS, DEFAULT_TIMEOUTS, FlowTable, type FlowTimeouts } from './flows/flow-table.js';
-import { StreamFramer } from './flows/stream-framer.js';
+import { type FramedApp, StreamFramer } from './flows/stream-framer.js';
 import { TcpStream } from './flows/tcp-stream.js';
 import type { PacketBatch } from './sources/source.js';
 
@@ -61,6 +61,15 @@ export class Sensor {
   private lastFragSweep = 0;
   private readonly probePackets: number;
   private readonly l2Sink: PduSink;
+  /**
+   * Where every flow's PDUs go, per direction. PDUs are decoded synchronously while the sensor works
+   * on one flow (a packet of it, or its end), so the sinks read that flow from `curFlow` instead of
+   * each flow carrying a pair of closures of its own.
+   */
+  private readonly sinks: [PduSink, PduSink];
+  private curFlow: Flow | null = null;
+  private readonly raise = (id: AnomalyId): void => this.decoder.count(id);
+  private readonly onException = (app: FramedApp): void => this.exception(app as FlowApp);
 
   constructor(private readonly opts: SensorOptions) {
     this.decoder = new Decoder(opts.registry);
@@ -74,7 +83,8 @@ export class Sensor {
       flowStart: (f) => this.flowStart(f),
       flowEnd: (f) => this.flowEnd(f),
     }, opts.timeouts ?? DEFAULT_TIMEOUTS, opts.maxFlows ?? DEFAULT_MAX_FLOWS);
-    this.l2Sink = this.sinkFor(null, 0);
+    this.l2Sink = this.sinkFor(0, true);
+    this.sinks = [this.sinkFor(0, false), this.sinkFor(1, false)];
   }
 
   ingest(batch: PacketBatch): void {
@@ -144,7 +154,10 @@ export class Sensor {
       dir = this.flows.dir;
       if (flow) {
         flow.count(dir, pkt.origLen, ts);
-        if (flow.app !== null || flow.probesLeft > 0) this.application(pkt, flow, dir);
+        if (flow.app !== null || flow.probesLeft > 0) {
+          this.curFlow = flow;
+          this.application(pkt, flow, dir);
+        }
       } else if (this.flows.full) {
         this.decoder.anomaly(pkt, 'flow.table_full');
       }
@@ -170,9 +183,13 @@ export class Sensor {
   }
 
   private flowEnd(f: Flow): void {
-    if (f.app?.streams) {
-      f.app.streams[0].flush();
-      f.app.streams[1].flush();
+    const app = f.app;
+    if (app !== null && app.stream0 !== null) {
+      const cur = this.curFlow; // a sweep ends flows while another one's packet is being handled
+      this.curFlow = f;
+      app.stream0.flush();
+      app.stream1!.flush();
+      this.curFlow = cur;
     }
     for (const a of this.analyzers) a.flowEnd?.(f);
   }
@@ -182,18 +199,12 @@ export class Sensor {
     if (d.kind === 'layer') return;
     if ((f.proto === 6) !== (d.kind === 'stream')) return;
     const state = d.newState?.();
-    const sinks: [PduSink, PduSink] = [this.sinkFor(f, 0), this.sinkFor(f, 1)];
-    const app: FlowApp = { dissector: d, index: idx, state, streams: null, framers: null, sinks, disabled: false };
+    const app: FlowApp = { dissector: d, index: idx, state, stream0: null, stream1: null, disabled: false, pduProto: '', pduIndex: -1 };
     if (d.kind === 'stream') {
-      const raise = (id: AnomalyId) => this.decoder.count(id);
-      const onException = () => this.exception(app);
-      const framers: [StreamFramer, StreamFramer] = [
-        new StreamFramer(d as StreamDissector<unknown>, 0, state, sinks[0], onException),
-        new StreamFramer(d as StreamDissector<unknown>, 1, state, sinks[1], onException),
-      ];
-      app.framers = framers;
+      const framed = app as FramedApp;
       // A flow pinned after its handshake (by a probe) still starts each direction at its first byte.
-      app.streams = [new TcpStream(framers[0], raise, f.isn0), new TcpStream(framers[1], raise, f.isn1)];
+      app.stream0 = new TcpStream(new StreamFramer(framed, 0, this.sinks[0], this.onException), this.raise, f.isn0);
+      app.stream1 = new TcpStream(new StreamFramer(framed, 1, this.sinks[1], this.onException), this.raise, f.isn1);
     }
     f.app = app;
     f.probesLeft = 0;
@@ -208,12 +219,13 @@ export class Sensor {
     const app = f.app;
     if (app.disabled) return;
     try {
-      if (app.streams) {
+      if (app.stream0 !== null) {
         const flags = pkt.tcpFlags;
-        app.streams[dir].segment(pkt.seq, (flags & TCP_SYN) !== 0, (flags & TCP_FIN) !== 0, payload ?? EMPTY, pkt.ts);
-        if (flags & TCP_ACK) app.streams[dir === 0 ? 1 : 0].acked(pkt.ack);
+        const mine = dir === 0 ? app.stream0 : app.stream1!;
+        mine.segment(pkt.seq, (flags & TCP_SYN) !== 0, (flags & TCP_FIN) !== 0, payload ?? EMPTY, pkt.ts);
+        if (flags & TCP_ACK) (dir === 0 ? app.stream1! : app.stream0).acked(pkt.ack);
       } else if (payload) {
-        decodeApp(app.dissector as DatagramDissector<unknown>, payload, dir, app.state, app.sinks[dir]);
+        decodeApp(app.dissector as DatagramDissector<unknown>, payload, dir, app.state, this.sinks[dir]);
       }
     } catch {
       this.exception(app);
@@ -255,27 +267,29 @@ export class Sensor {
   }
 
   private exception(app: FlowApp): void {
-    app.disabled = true;
-    if (app.framers) app.framers[0].disabled = app.framers[1].disabled = true;
+    app.disabled = true; // the framers check it too
     this.decoder.count('decode.exception');
     this.decoder.counters.exceptions.set(app.dissector.id, (this.decoder.counters.exceptions.get(app.dissector.id) ?? 0) + 1);
   }
 
-  private sinkFor(flow: Flow | null, dir: Direction): PduSink {
+  /** A direction's sink for every flow (the flow is `curFlow`), or the link-layer sink (no flow). */
+  private sinkFor(dir: Direction, link: boolean): PduSink {
     const analyzers = this.pduAnalyzers;
     const reg = this.opts.registry;
-    // a flow's PDUs nearly always carry one proto id: remember its index instead of a lookup per PDU
-    let lastProto = '', lastIdx = -1;
     return {
       pdu: (p: Pdu) => {
-        if (p.proto !== lastProto) {
-          lastProto = p.proto;
-          lastIdx = reg.indexOf(p.proto);
-        }
-        if (lastIdx >= 0) this.appPdus[lastIdx]!++;
+        const flow = link ? null : this.curFlow;
+        // a flow's PDUs nearly always carry one proto id: its index is remembered on the flow
+        const app = flow === null ? null : flow.app;
+        let idx: number;
+        if (app === null) idx = reg.indexOf(p.proto);
+        else if (p.proto === app.pduProto) idx = app.pduIndex;
+        else { idx = app.pduIndex = reg.indexOf(p.proto); app.pduProto = p.proto; }
+        if (idx >= 0) this.appPdus[idx]!++;
         for (let i = 0; i < analyzers.length; i++) analyzers[i]!.pdu!(p, flow, dir, this.pkt.ts);
       },
       anomaly: (id: AnomalyId) => {
+        const flow = link ? null : this.curFlow;
         this.decoder.count(id);
         const aa = this.anomalyAnalyzers;
         for (let i = 0; i < aa.length; i++) aa[i]!.anomaly!(id, flow, dir, this.pkt.ts);

@@ -2,21 +2,28 @@
 // and other IP protocols), both directions, with the client and server decided once, at its first
 // packet, and never flipped.
 import { ipv4ToString } from '../decode/packet.js';
-import type { Direction, Dissector, PduSink } from '../decode/types.js';
-import type { StreamFramer } from './stream-framer.js';
+import type { Direction, Dissector } from '../decode/types.js';
 import type { TcpStream } from './tcp-stream.js';
 
-/** The application protocol a flow is pinned to, and its per-flow state. */
+/**
+ * The application protocol a flow is pinned to, and its per-flow state. Made for every flow on a
+ * bound port, and a flow lives for its idle timeout (60 s for UDP), so tens of thousands are alive at
+ * once: it holds only what differs per flow. Where its PDUs go is the sensor's (one sink per
+ * direction for every flow), not a pair of closures per flow, which was the largest survivor in the
+ * bench/ingest allocation profile.
+ */
 export interface FlowApp {
   dissector: Dissector;
   index: number;
   state: unknown;
-  /** TCP: per direction (0 client->server, 1 server->client) */
-  streams: [TcpStream, TcpStream] | null;
-  framers: [StreamFramer, StreamFramer] | null;
-  /** where its PDUs go, per direction (made once per flow, not per datagram) */
-  sinks: [PduSink, PduSink];
+  /** TCP: the reassembly of each direction (0 client->server, 1 server->client); null for datagrams */
+  stream0: TcpStream | null;
+  stream1: TcpStream | null;
+  /** the dissector threw on this flow: it is off for the rest of it */
   disabled: boolean;
+  /** the proto id of the flow's last PDU and its registry index, so counting a PDU is no lookup */
+  pduProto: string;
+  pduIndex: number;
 }
 
 let slotCount = 0;

@@ -7,23 +7,30 @@ import type { Direction, PduSink, StreamDissector } from '../decode/types.js';
 import type { StreamReceiver } from './tcp-stream.js';
 import { decodeApp } from '../decode/reader.js';
 
+/** What a framer needs of the flow's application: shared by both directions' framers. */
+export interface FramedApp {
+  readonly dissector: StreamDissector<unknown>;
+  readonly state: unknown;
+  /** set when the dissector threw: it is off for this flow, both directions */
+  disabled: boolean;
+}
+
 export class StreamFramer implements StreamReceiver {
   private carry: Buffer | null = null;
   private resync = false;
-  /** set when the dissector threw: it is off for this flow */
-  disabled = false;
 
+  /** `onException` is told when the dissector throws anything but Truncated (a bug): it disables the app. */
   constructor(
-    private readonly dissector: StreamDissector<unknown>,
+    private readonly app: FramedApp,
     private readonly dir: Direction,
-    private readonly state: unknown,
     private readonly out: PduSink,
-    private readonly onException: (err: unknown) => void,
+    private readonly onException: (app: FramedApp) => void,
   ) {}
 
   data(bytes: Buffer, _ts: number): void {
-    if (this.disabled) return;
-    const d = this.dissector;
+    const app = this.app;
+    if (app.disabled) return;
+    const d = app.dissector;
     if (this.resync) {
       const ok = d.probe ? d.probe(bytes, this.dir) === 'yes' : d.frame(bytes, this.dir) > 0;
       if (!ok) return; // still out of step: skip this segment
@@ -39,12 +46,12 @@ export class StreamFramer implements StreamReceiver {
         if (n === 0) break;
         if (n < 0 || n > d.maxPdu) return this.lose('stream.desync');
         if (n > rest.length) break;
-        decodeApp(d, n === rest.length ? rest : rest.subarray(0, n), this.dir, this.state, this.out); // one PDU per segment: no new view
+        decodeApp(d, n === rest.length ? rest : rest.subarray(0, n), this.dir, app.state, this.out); // one PDU per segment: no new view
         pos += n;
       }
-    } catch (err) {
-      this.disabled = true;
-      this.onException(err);
+    } catch {
+      app.disabled = true;
+      this.onException(app);
       return;
     }
     if (pos < buf.length) {

@@ -19,7 +19,8 @@ export const MAX_HELD_SEGMENTS = 256;
 export class TcpStream {
   /** next expected sequence number; -1 until the first segment */
   next = -1;
-  private held: Held[] = [];
+  /** segments ahead of a hole, in sequence order; made on the first one (most streams never need it) */
+  private held: Held[] | null = null;
   private heldBytes = 0;
   finished = false;
 
@@ -42,13 +43,13 @@ export class TcpStream {
 
   /** The other side acknowledged `ack`: bytes of ours before it that we never saw are lost from the capture. */
   acked(ack: number): void {
-    if (this.next < 0 || this.held.length === 0) return;
+    if (this.next < 0 || this.held === null || this.held.length === 0) return;
     if (diff(ack, this.next) > 0) this.skipToHeld();
   }
 
   /** The connection ended: whatever is held goes out behind a gap. */
   flush(): void {
-    while (this.held.length > 0) this.skipToHeld();
+    while (this.held !== null && this.held.length > 0) this.skipToHeld();
   }
 
   private accept(seq: number, data: Buffer, ts: number): void {
@@ -64,10 +65,11 @@ export class TcpStream {
       return;
     }
     // Ahead of a hole: hold it, in sequence order.
-    if (this.heldBytes + data.length > MAX_HELD_BYTES || this.held.length >= MAX_HELD_SEGMENTS) {
+    const held = this.held ??= [];
+    if (this.heldBytes + data.length > MAX_HELD_BYTES || held.length >= MAX_HELD_SEGMENTS) {
       this.raise('tcp.reassembly_overflow');
       this.skipToHeld();
-      if (this.held.length === 0) { // nothing held: jump straight to this segment
+      if (held.length === 0) { // nothing held: jump straight to this segment
         this.receiver.gap(diff(seq, this.next));
         this.next = seq;
         this.deliver(data, ts);
@@ -77,9 +79,9 @@ export class TcpStream {
       return;
     }
     this.raise('tcp.out_of_order');
-    let i = this.held.length;
-    while (i > 0 && diff(this.held[i - 1]!.seq, seq) > 0) i--;
-    this.held.splice(i, 0, { seq, data: Buffer.from(data), ts });
+    let i = held.length;
+    while (i > 0 && diff(held[i - 1]!.seq, seq) > 0) i--;
+    held.splice(i, 0, { seq, data: Buffer.from(data), ts });
     this.heldBytes += data.length;
   }
 
@@ -89,11 +91,13 @@ export class TcpStream {
   }
 
   private drain(): void {
-    while (this.held.length > 0) {
-      const h = this.held[0]!;
+    const held = this.held;
+    if (held === null) return;
+    while (held.length > 0) {
+      const h = held[0]!;
       const d = diff(h.seq, this.next);
       if (d > 0) return;
-      this.held.shift();
+      held.shift();
       this.heldBytes -= h.data.length;
       if (d + h.data.length > 0) this.deliver(h.data.subarray(-d), h.ts);
       else this.raise('tcp.retransmission');
@@ -102,7 +106,7 @@ export class TcpStream {
 
   /** Declares the hole before the first held segment lost and delivers what follows it. */
   private skipToHeld(): void {
-    const h = this.held[0];
+    const h = this.held?.[0];
     if (!h) return;
     this.raise('tcp.gap');
     this.receiver.gap(diff(h.seq, this.next));
