@@ -48,6 +48,7 @@ export class Sensor {
   private readonly pkt = new Packet();
   private readonly analyzers: Analyzer[];
   private readonly packetAnalyzers: Analyzer[];
+  private readonly batchAnalyzers: Analyzer[];
   private readonly pduAnalyzers: Analyzer[];
   private readonly anomalyAnalyzers: Analyzer[];
   private readonly appPdus: Float64Array;
@@ -75,6 +76,7 @@ export class Sensor {
     this.decoder = new Decoder(opts.registry);
     this.analyzers = opts.analyzers ?? [];
     this.packetAnalyzers = this.analyzers.filter((a) => a.packet);
+    this.batchAnalyzers = this.analyzers.filter((a) => a.batch);
     this.pduAnalyzers = this.analyzers.filter((a) => a.pdu);
     this.anomalyAnalyzers = this.analyzers.filter((a) => a.anomaly);
     this.appPdus = new Float64Array(opts.registry.dissectors.length);
@@ -90,6 +92,7 @@ export class Sensor {
   ingest(batch: PacketBatch): void {
     const pkt = this.pkt;
     const { buf, off, len, origLen, ts, linkType } = batch;
+    for (const a of this.batchAnalyzers) a.batch!(batch);
     for (let i = 0; i < batch.count; i++) {
       pkt.reset(buf, off[i]!, len[i]!, origLen[i]!, ts[i]!, linkType[i]!);
       this.process(pkt);

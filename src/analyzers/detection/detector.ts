@@ -7,6 +7,7 @@ import type { Packet } from '../../decode/packet.js';
 import type { AppPdu } from '../../decode/pdu.js';
 import type { Direction, Pdu } from '../../decode/types.js';
 import type { Flow } from '../../flows/flow.js';
+import type { PacketBatch } from '../../sources/source.js';
 import type { Analyzer } from '../analyzer.js';
 import { ipv4Number } from '../inventory/addresses.js';
 import { type CatalogAlert, catalogAlert, eventType } from './catalog.js';
@@ -51,6 +52,7 @@ export class DetectionAnalyzer implements Analyzer, DetectionContext {
   private readonly byProto = new Map<string, Rule[]>();
   private readonly anyPdu: Rule[];
   private readonly packetRules: Rule[];
+  private readonly batchRules: Rule[];
   private readonly flowRules: Rule[];
   private readonly anomalyRules: Rule[];
   private readonly baseline: Set<string>;
@@ -81,6 +83,7 @@ export class DetectionAnalyzer implements Analyzer, DetectionContext {
       }
     }
     this.packetRules = opts.rules.filter((r) => r.packet);
+    this.batchRules = opts.rules.filter((r) => r.batch);
     this.flowRules = opts.rules.filter((r) => r.flowStart);
     this.anomalyRules = opts.rules.filter((r) => r.anomaly);
   }
@@ -89,6 +92,10 @@ export class DetectionAnalyzer implements Analyzer, DetectionContext {
   pdu(p: Pdu, flow: Flow | null, dir: Direction, ts: number): void {
     const rules = this.byProto.get(p.proto) ?? this.anyPdu;
     for (let i = 0; i < rules.length; i++) rules[i]!.pdu!(p as AppPdu, flow, dir, ts, this);
+  }
+
+  batch(batch: PacketBatch): void {
+    for (const r of this.batchRules) r.batch!(batch);
   }
 
   packet(pkt: Packet, flow: Flow | null, dir: Direction): void {

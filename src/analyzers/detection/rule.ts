@@ -6,6 +6,7 @@ import type { Packet } from '../../decode/packet.js';
 import type { AppPdu } from '../../decode/pdu.js';
 import type { Direction } from '../../decode/types.js';
 import type { Flow } from '../../flows/flow.js';
+import type { PacketBatch } from '../../sources/source.js';
 import type { Settings } from '../../store/config-schema.js';
 import type { Endpoint } from './types.js';
 
@@ -40,6 +41,8 @@ export interface Rule {
   readonly protos?: readonly string[];
   pdu?(p: AppPdu, flow: Flow | null, dir: Direction, ts: number, ctx: DetectionContext): void;
   packet?(pkt: Packet, flow: Flow | null, dir: Direction, ctx: DetectionContext): void;
+  /** before the packets of a batch (Analyzer.batch) */
+  batch?(batch: PacketBatch): void;
   flowStart?(flow: Flow, ctx: DetectionContext): void;
   anomaly?(id: AnomalyId, flow: Flow | null, dir: Direction, ts: number, ctx: DetectionContext): void;
   finish?(ctx: DetectionContext): void;
