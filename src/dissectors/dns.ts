@@ -89,6 +89,29 @@ export function ipv6Text(b: Buffer, o = 0): string {
   return `${hex(g.slice(0, best))}::${hex(g.slice(best + bestLen))}`;
 }
 
+// Names already read in the message being parsed, by where they start: an answer's name is nearly
+// always a pointer to the question's (RFC 1035 §4.1.4), so it is taken from here instead of being
+// decoded again. Only while parseMessage runs (it sets cacheBuf); a name's read is deterministic
+// given its bytes, and bytes before the reading position never change, so a hit is exact. With each
+// name its wire length, loop iterations and pointer jumps are kept, so the bounds are checked as if
+// it had been read again; a name near a bound is read again.
+const CACHE = 8;
+let cacheBuf: Buffer | null = null;
+let cacheN = 0;
+const cacheOff = new Int32Array(CACHE);
+const cacheWire = new Int32Array(CACHE);
+const cacheIters = new Int32Array(CACHE);
+const cacheJumps = new Int32Array(CACHE);
+const cacheName: string[] = new Array<string>(CACHE).fill('');
+
+function cached(target: number): number {
+  for (let k = 0; k < cacheN; k++) if (cacheOff[k] === target) return k;
+  return -1;
+}
+
+/** ASCII names are assembled here and decoded with one native call (one per label cost more than the rest of a DNS decode). */
+const scratch = Buffer.alloc(MAX_NAME_BYTES + 1);
+
 /**
  * Reads a possibly compressed name at r.pos (RFC 1035 §4.1.4) and moves r past it (past the first
  * pointer, when there is one). A pointer must point strictly before the label sequence that holds
@@ -98,12 +121,16 @@ export function ipv6Text(b: Buffer, o = 0): string {
 export function readName(r: Reader): string {
   const buf = r.buf;
   const end = r.end;
-  let name = '';
-  let pos = r.pos;
+  const start = r.pos;
+  let pos = start;
   let seqStart = pos; // where the label sequence being read began: pointers must go below this
   let resume = -1;
   let wire = 0;
-  for (let jumps = 0, i = 0; ; i++) {
+  let n = 0; // bytes of text in scratch
+  let ascii = true;
+  let tail: string | null = null; // the rest of the name, from the cache
+  let jumps = 0, i = 0;
+  for (; ; i++) {
     if (pos >= end) throw new Truncated(1, pos);
     const len = buf[pos]!;
     if ((len & 0xc0) === 0xc0) {
@@ -111,6 +138,14 @@ export function readName(r: Reader): string {
       const target = ((len & 0x3f) << 8) | buf[pos + 1]!;
       if (target >= seqStart || ++jumps > MAX_JUMPS) throw new NameError('compression_loop');
       if (resume < 0) resume = pos + 2;
+      const k = buf === cacheBuf ? cached(target) : -1;
+      if (k >= 0 && wire + cacheWire[k]! <= MAX_NAME_BYTES && i + 1 + cacheIters[k]! < MAX_LABELS && jumps + cacheJumps[k]! <= MAX_JUMPS) {
+        tail = cacheName[k]!;
+        wire += cacheWire[k]!;
+        i += 1 + cacheIters[k]!;
+        jumps += cacheJumps[k]!;
+        break;
+      }
       pos = seqStart = target;
       continue;
     }
@@ -119,24 +154,48 @@ export function readName(r: Reader): string {
     if (wire > MAX_NAME_BYTES || i >= MAX_LABELS) throw new NameError('name_too_long');
     if (len === 0) { pos++; break; }
     if (pos + 1 + len > end) throw new Truncated(len, pos + 1);
+    if (n > 0) scratch[n++] = 0x2e;
+    for (let j = pos + 1; j <= pos + len; j++) {
+      const c = buf[j]!;
+      if (c >= 0x80) ascii = false;
+      scratch[n++] = c;
+    }
+    pos += 1 + len;
+  }
+  let name: string;
+  if (ascii) {
+    name = n === 0 ? '' : scratch.toString('latin1', 0, n);
+    if (tail !== null) name = n === 0 ? tail : `${name}.${tail}`;
+  } else {
+    name = nameText(buf, start); // the checks above passed: only the text is left to make
+  }
+  r.pos = resume >= 0 ? resume : pos;
+  if (buf === cacheBuf && cacheN < CACHE) {
+    cacheOff[cacheN] = start;
+    cacheWire[cacheN] = wire;
+    cacheIters[cacheN] = i;
+    cacheJumps[cacheN] = jumps;
+    cacheName[cacheN++] = name;
+  }
+  return name;
+}
+
+/** The text of a name that readName has checked already, each label decoded on its own (UTF-8 when not ASCII). */
+function nameText(buf: Buffer, pos: number): string {
+  let name = '';
+  for (;;) {
+    const len = buf[pos]!;
+    if ((len & 0xc0) === 0xc0) { pos = ((len & 0x3f) << 8) | buf[pos + 1]!; continue; }
+    if (len === 0) return name;
     if (name.length > 0) name += '.';
     name += label(buf, pos + 1, pos + 1 + len);
     pos += 1 + len;
   }
-  r.pos = resume >= 0 ? resume : pos;
-  return name;
 }
 
-// Labels are almost always ASCII: build them from the bytes (a native toString per label cost more
-// than the rest of a DNS decode); anything else goes through the UTF-8 decoder.
 function label(buf: Buffer, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end; i++) {
-    const c = buf[i]!;
-    if (c >= 0x80) return buf.toString('utf8', start, end);
-    s += String.fromCharCode(c);
-  }
-  return s;
+  for (let i = start; i < end; i++) if (buf[i]! >= 0x80) return buf.toString('utf8', start, end);
+  return buf.toString('latin1', start, end);
 }
 
 /** Record data a dissector understands; returns false to have it kept as an opaque length. */
@@ -171,6 +230,16 @@ export interface ParseOptions {
 
 /** Header, then every section; throws Truncated or NameError. */
 export function parseMessage(buf: Buffer, o: ParseOptions): DnsMessage {
+  cacheBuf = buf;
+  cacheN = 0;
+  try {
+    return parseSections(buf, o);
+  } finally {
+    cacheBuf = null;
+  }
+}
+
+function parseSections(buf: Buffer, o: ParseOptions): DnsMessage {
   const r = new Reader(buf);
   const txid = r.u16();
   const flags = r.u16();

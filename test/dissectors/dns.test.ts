@@ -65,6 +65,38 @@ describe('dns', () => {
     expect(run(dns, hex(ANSWER).subarray(0, 40))).toEqual({ pdus: [], anomalies: ['dns.truncated'] });
     expect(run(dns, hex('beef 0100 ffff ffff 0000 0000 00'))).toEqual({ pdus: [], anomalies: ['dns.truncated'] });
   });
+
+  // Names already read in a message are reused when a pointer targets them: the result and the
+  // bounds must be exactly those of reading the name again.
+  it('names reached by pointers to names read before: labels before the pointer, and the 255-byte bound counted across it', () => {
+    // answer owner "www" + pointer to the question's "plc.example"; CNAME target "a.b" + the same pointer
+    const m = run(dns, hex(`12 34 81 80 00 01 00 01 00 00 00 00  03 70 6c 63 07 65 78 61 6d 70 6c 65 00  00 05 00 01
+      03 77 77 77 c0 0c  00 05 00 01 00 00 00 3c 00 06  01 61 01 62 c0 0c`));
+    expect(m.anomalies).toEqual([]);
+    expect(m.pdus[0]!.answers).toEqual([{ name: 'www.plc.example', type: 'CNAME', class: 1, ttl: 60, target: 'a.b.plc.example' }]);
+    // a question name of 4 x 63-byte labels (wire 257 is too long, so 3 labels + "ab": wire 195 + 4 = 199)...
+    const labels = (n: number, len: number) => Buffer.from(Array.from({ length: n }, () => [len, ...Buffer.alloc(len, 0x61)]).flat());
+    const q = Buffer.concat([labels(3, 63), labels(1, 2), hex('00')]);
+    const head = hex('beef 8180 0001 0001 0000 0000');
+    // ...and an answer owner of 63 + 1 bytes followed by a pointer to it: 199 + 64 = 263 > 255
+    const tooLong = Buffer.concat([head, q, hex('0001 0001'), labels(1, 63), hex('c0 0c  0001 0001 0000003c 0004 c0a83215')]);
+    expect(run(dns, tooLong)).toEqual({ pdus: [], anomalies: ['dns.name_too_long'] });
+    // with a 50-byte label instead: 199 + 51 = 250, within the bound
+    const fits = run(dns, Buffer.concat([head, q, hex('0001 0001'), labels(1, 50), hex('c0 0c  0001 0001 0000003c 0004 c0a83215')]));
+    expect(fits.anomalies).toEqual([]);
+    expect((fits.pdus[0]!.answers as Array<{ name: string }>)[0]!.name).toBe(`${'a'.repeat(50)}.${'a'.repeat(63)}.${'a'.repeat(63)}.${'a'.repeat(63)}.aa`);
+  });
+
+  it('names are decoded per message: the same pointer in the next message is its own name', () => {
+    const other = hex(ANSWER.replace('03 70 6c 63 07 65 78 61 6d 70 6c 65', '03 72 74 75 07 65 78 61 6d 70 6c 65'));
+    expect((run(dns, hex(ANSWER)).pdus[0]!.answers as Array<{ name: string }>)[0]!.name).toBe('plc.example');
+    expect((run(dns, other).pdus[0]!.answers as Array<{ name: string }>)[0]!.name).toBe('rtu.example');
+    // UTF-8 labels (mDNS names may be UTF-8) reached through a pointer
+    const utf = Buffer.concat([hex('0000 8400 0000 0002 0000 0000'), Buffer.from([6, ...Buffer.from('küche', 'utf8')]), hex('00'), hex('0001 0001 0000003c 0004 c0a83215'),
+      hex('04 6f 66 65 6e c0 0c  0001 0001 0000003c 0004 c0a83216')]);
+    const answers = run(mdns, utf).pdus[0]!.answers as Array<{ name: string }>;
+    expect(answers.map((x) => x.name)).toEqual(['küche', 'ofen.küche']);
+  });
 });
 
 describe('mdns', () => {
