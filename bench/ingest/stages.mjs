@@ -12,25 +12,29 @@
 // Each stage runs in a fresh Node process: in one process the call sites the earlier stages trained
 // would slow the later ones (and the first would pay the JIT's warm-up for all).
 //
-// Usage: node bench/ingest/stages.mjs [--runs N] [--rules] [FILE]
+// Usage: node bench/ingest/stages.mjs [--runs N] [--rules] [--tree DIR] [FILE]
+//   --tree DIR: measure DIR/dist (another checkout, built, with its fixtures/) instead of this one's;
+//   compare.mjs uses it to time two builds side by side.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const dist = (p) => import(resolve(repo, 'dist', p));
 const args = process.argv.slice(2);
+let tree = repo;
 let runs = 3, perRule = false, only = -1, file = resolve(repo, 'bench/out/modbus-1500005.pcap');
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--runs') runs = Number(args[++i]);
   else if (args[i] === '--stage') only = Number(args[++i]); // internal: run one stage once, print JSON
   else if (args[i] === '--rules') perRule = true;
-  else if (args[i] === '-h' || args[i] === '--help') { console.log('usage: node bench/ingest/stages.mjs [--runs N] [--rules] [FILE]'); process.exit(0); }
+  else if (args[i] === '--tree') tree = resolve(args[++i]);
+  else if (args[i] === '-h' || args[i] === '--help') { console.log('usage: node bench/ingest/stages.mjs [--runs N] [--rules] [--tree DIR] [FILE]'); process.exit(0); }
   else file = resolve(args[i]);
 }
 if (!(Number.isInteger(runs) && runs >= 1)) { console.error('stages: --runs takes a whole number of at least 1'); process.exit(2); }
-if (!existsSync(resolve(repo, 'dist/cli.js'))) { console.error('stages: dist/ is missing: run npm run build'); process.exit(2); }
+if (!existsSync(resolve(tree, 'dist/cli.js'))) { console.error(`stages: ${resolve(tree, 'dist')} is missing: run npm run build`); process.exit(2); }
+const dist = (p) => import(resolve(tree, 'dist', p));
 if (!existsSync(file)) { console.error(`stages: ${file} is missing (bench/ingest/run.sh generates the reference capture)`); process.exit(2); }
 
 const [{ Ingest }, { Sensor }, { buildRegistry }, { dissectors }, { InventoryObserver }, { DetectionAnalyzer }, { PacketRecorder }, { defaultRules }, { DEFAULT_SETTINGS }] =
@@ -78,7 +82,7 @@ let packets = -1;
 const facts = stages.map(() => null);
 for (let r = 0; r < runs; r++) {
   for (let i = 0; i < stages.length; i++) {
-    const res = JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--stage', String(i), ...(perRule ? ['--rules'] : []), file], { encoding: 'utf8' }));
+    const res = JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--stage', String(i), '--tree', tree, ...(perRule ? ['--rules'] : []), file], { encoding: 'utf8' }));
     if (packets >= 0 && res.packets !== packets) { console.error(`stages: ${stages[i][0]} read ${res.packets} packets, others ${packets}`); process.exit(1); }
     packets = res.packets;
     times[i].push(res.seconds);
