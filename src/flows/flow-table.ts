@@ -236,6 +236,7 @@ export class FlowTable {
       ? new Flow(this.nextId++, proto, pkt.ipVersion as 4 | 6, v4 ? pkt.src4 : 0, v4 ? pkt.dst4 : 0, v4 ? '' : pkt.src6, v4 ? '' : pkt.dst6, sp, dp, pkt.ts)
       : new Flow(this.nextId++, proto, pkt.ipVersion as 4 | 6, v4 ? pkt.dst4 : 0, v4 ? pkt.src4 : 0, v4 ? '' : pkt.dst6, v4 ? '' : pkt.src6, dp, sp, pkt.ts);
     if (proto === 6 && (pkt.tcpFlags & TCP_SYN) === 0) f.midstream = true;
+    f.firstDir = this.dir;
     f.idleClass = proto === 6 ? C_TCP : proto === 17 ? C_UDP : C_OTHER;
     this.idle[f.idleClass]!.push(f);
     this.size++;

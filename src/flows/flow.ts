@@ -62,6 +62,8 @@ export class Flow {
   closedTs = 0;
   /** the first packet had no SYN: the capture started mid-connection */
   midstream = false;
+  /** the direction of the flow's first packet: who spoke first (0 the client, 1 the server) */
+  firstDir: Direction = 0;
   /** TCP initial sequence numbers per direction, from the SYNs; -1 when not seen */
   isn0 = -1;
   isn1 = -1;

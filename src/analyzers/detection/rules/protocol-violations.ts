@@ -51,30 +51,35 @@ function marks(flow: Flow): SessionMarks {
   return m;
 }
 
-function modbus(p: AppPdu, src: Endpoint, dst: Endpoint, ts: number, ctx: DetectionContext): void {
+/** Raises what a Modbus PDU shows; true when it was an exception response (counted for the pattern). */
+function modbus(p: AppPdu, src: Endpoint, dst: Endpoint, ts: number, ctx: DetectionContext): boolean {
   const fc = p.functionCode ?? -1;
   if (p.role === 'request') {
     if (fc === 0) ctx.raise('Illegal MODBUS Operation (Function Code Zero)', ts, src, dst, `A MODBUS master ${addr(src)} sent function code 0 to ${addr(dst)}, which no device implements.`, { protocol: 'Modbus' });
-    else if (fc >= 128) ctx.raise('Illegal MODBUS Operation (Exception Raised by Master)', ts, src, dst, `A MODBUS master ${addr(src)} attempted to initiate an illegal operation.\nThe operation is considered to be illegal since it incorporated function code #${fc} which should not be used by a master.\nIt is recommended to notify the security officer of the incident.`, { protocol: 'Modbus' });
+    // an exception function code (fc | 0x80) in a request: the dissector reports the function it
+    // names (fc & 0x7f) and flags the request, so the flag is what tells it from a reserved code
+    else if (Array.isArray(p.anomalies) && p.anomalies.includes('modbus.exception_in_request')) ctx.raise('Illegal MODBUS Operation (Exception Raised by Master)', ts, src, dst, `A MODBUS master ${addr(src)} attempted to initiate an illegal operation.\nThe operation is considered to be illegal since it incorporated function code #${fc | 0x80} which should not be used by a master.\nIt is recommended to notify the security officer of the incident.`, { protocol: 'Modbus' });
     else if (p.kind === 'unknown_request') ctx.raise('Usage of a Reserved Function Code', ts, src, dst, `The device ${addr(src)} sent the reserved MODBUS function code ${fc} to ${addr(dst)}.`, { protocol: 'Modbus' });
-    return;
+    return false;
   }
-  if (p.kind !== 'exception' || !p.exception) return;
+  if (p.kind !== 'exception' || !p.exception) return false;
   // "destination received invalid request": the alert goes from the master to the slave that refused
   const title = MODBUS_EXCEPTION_TITLE[p.exception.code] ?? 'Modbus Exception';
   ctx.raise(title, ts, dst, src, `The MODBUS slave ${addr(src)} answered ${addr(dst)} with exception ${p.exception.code} (${p.exception.name}) to function ${p.functionName}.`, { protocol: 'Modbus', key: String(p.exception.code) });
+  return true;
 }
 
-function dnp3(p: AppPdu, src: Endpoint, dst: Endpoint, ts: number, ctx: DetectionContext): void {
+/** Raises what a DNP3 PDU shows; true when the outstation refused the request (IIN2.0-2.2, counted for the pattern). */
+function dnp3(p: AppPdu, src: Endpoint, dst: Endpoint, ts: number, ctx: DetectionContext): boolean {
   const fc = p.functionCode ?? -1;
   if (p.role === 'request') {
     if (fc === 15) ctx.raise('Initiation of an Obsolete Function Code (Initialize Data)', ts, src, dst, `The master ${addr(src)} sent the obsolete DNP3 function Initialize Data to ${addr(dst)}.`, { protocol: 'DNP3' });
     else if (fc === 19) ctx.raise('Initiation of an Obsolete Function Code (Save Config)', ts, src, dst, `The master ${addr(src)} sent the obsolete DNP3 function Save Configuration to ${addr(dst)}.`, { protocol: 'DNP3' });
     else if (p.kind === 'unknown' || (fc > 33 && fc < 129) || fc > 131) ctx.raise('Usage of a Reserved Function Code', ts, src, dst, `The device ${addr(src)} sent the reserved DNP3 function code ${fc} to ${addr(dst)}.`, { protocol: 'DNP3' });
-    return;
+    return false;
   }
   const iin = p.iin as { raw: number; noFunctionCodeSupport: boolean; objectUnknown: boolean; parameterError: boolean; eventBufferOverflow: boolean; configCorrupt: boolean; deviceTrouble: boolean } | undefined;
-  if (!iin) return;
+  if (!iin) return false;
   const o = { protocol: 'DNP3' };
   const out = addr(src), master = addr(dst);
   if (iin.noFunctionCodeSupport) ctx.raise('Function Code Not Supported by Outstation', ts, dst, src, `The outstation ${out} reported that it does not support a function code ${master} sent (IIN2.0).`, o);
@@ -84,11 +89,17 @@ function dnp3(p: AppPdu, src: Endpoint, dst: Endpoint, ts: number, ctx: Detectio
   if (iin.configCorrupt) ctx.raise("Outstation's Corrupted Configuration Detected", ts, src, dst, `The outstation ${out} reported a corrupt configuration (IIN2.5).`, o);
   if (iin.deviceTrouble) ctx.raise('Suspicion of Hardware Problems in Outstation', ts, src, dst, `The outstation ${out} reported device trouble (IIN1.6).`, o);
   if (iin.raw & 0x00c0) ctx.raise('Usage of Reserved Status Flags (IIN)', ts, src, dst, `The outstation ${out} set reserved internal indication bits (IIN2.6/2.7) in a response to ${master}.`, o);
+  return iin.noFunctionCodeSupport || iin.objectUnknown || iin.parameterError;
 }
 
 export function protocolViolationsRule(): Rule {
-  // spec §4.2 #1: 20 exceptions / 1 h per answering device
+  // spec §4.2 #1: 20 exceptions / 1 h per answering device, whatever the protocol
   const exceptions = new CountWindows(10_000);
+  const exception = (src: Endpoint, ts: number, proto: string, ctx: DetectionContext): void => {
+    if (exceptions.add(addr(src), ts, ctx.settings.exceptionWindowSeconds * 1e6) === ctx.settings.exceptionCount) {
+      ctx.raise('Abnormal Exception Pattern in Slave', ts, src, null, `The device ${addr(src)} answered with ${ctx.settings.exceptionCount} errors or exceptions within ${ctx.settings.exceptionWindowSeconds / 60} minutes.`, { protocol: proto });
+    }
+  };
   return {
     name: 'protocol-violations',
     protos: ['modbus', 'dnp3', 'iec104', 'cip', 'enip', 'bacnet', 'mms', 'opcua', 'pndcp', 's7comm', 'srtp', 'fins'],
@@ -98,11 +109,15 @@ export function protocolViolationsRule(): Rule {
       if (p.proto === 'modbus') {
         if (p.role === 'request' ? p.functionCode !== 0 && (p.functionCode ?? 0) < 128 && p.kind !== 'unknown_request' : p.kind !== 'exception') return;
         const [src, dst] = endpointsOf(p, flow, dir);
-        return modbus(p, src, dst, ts, ctx);
+        if (modbus(p, src, dst, ts, ctx)) exception(src, ts, 'Modbus', ctx);
+        return;
       }
       if (p.role === 'request' && p.proto !== 'dnp3') return;
       const [src, dst] = endpointsOf(p, flow, dir);
-      if (p.proto === 'dnp3') return dnp3(p, src, dst, ts, ctx);
+      if (p.proto === 'dnp3') {
+        if (dnp3(p, src, dst, ts, ctx)) exception(src, ts, 'DNP3', ctx);
+        return;
+      }
       const cot = p.cot as number | undefined;
       if (p.proto === 'iec104' && cot !== undefined && IEC104_COT_TITLE[cot]) {
         ctx.raise(IEC104_COT_TITLE[cot]!, ts, dst, src, `The controlled station ${addr(src)} rejected a command from ${addr(dst)} with cause of transmission ${cot} (${p.causeName}) for ${p.functionName}.`, { protocol: 'IEC 60870-5-104', key: String(p.functionName) });
@@ -114,13 +129,16 @@ export function protocolViolationsRule(): Rule {
       } else if (FAILED_TITLE[p.proto]) {
         ctx.raise(FAILED_TITLE[p.proto]!, ts, src, dst, `The ${proto} server ${addr(src)} answered a ${p.functionName ?? p.kind} request from ${addr(dst)} with an error: ${p.exception.name}.`, { protocol: proto, key: String(p.functionName ?? p.kind) });
       }
-      if (exceptions.add(addr(src), ts, ctx.settings.exceptionWindowSeconds * 1e6) === ctx.settings.exceptionCount) {
-        ctx.raise('Abnormal Exception Pattern in Slave', ts, src, null, `The device ${addr(src)} answered with ${ctx.settings.exceptionCount} errors or exceptions within ${ctx.settings.exceptionWindowSeconds / 60} minutes.`, { protocol: proto });
-      }
+      exception(src, ts, proto, ctx);
     },
     flowStart(flow: Flow, ctx: DetectionContext) {
       if ((flow.proto === 6 || flow.proto === 17) && flow.serverPort === 0) {
-        ctx.raise('Illegal Connection Attempt on Port 0', flow.firstTs, { ip: flow.clientIp, mac: null }, { ip: flow.serverIp, mac: null }, `The device ${flow.clientIp} tried to connect to port 0 on ${flow.serverIp}, which is reserved and never used by a service.`, { protocol: flow.proto === 6 ? 'TCP' : 'UDP' });
+        // Port 0 is below 1024, so the flow makes its side the server even when port 0 is the
+        // sender's (a crafted packet from port 0): who spoke first is the one attempting it.
+        const first = flow.firstDir === 0;
+        const src = first ? flow.clientIp : flow.serverIp, dst = first ? flow.serverIp : flow.clientIp;
+        const how = first ? `tried to connect to port 0 on ${dst}` : `sent traffic from port 0 to ${dst}`;
+        ctx.raise('Illegal Connection Attempt on Port 0', flow.firstTs, { ip: src, mac: null }, { ip: dst, mac: null }, `The device ${src} ${how}, a port that is reserved and never used by a service.`, { protocol: flow.proto === 6 ? 'TCP' : 'UDP' });
       }
     },
     anomaly(id: AnomalyId, flow: Flow | null, dir: Direction, ts: number, ctx: DetectionContext) {
