@@ -7,7 +7,9 @@
 // Kept: the first text the server sends (its banner: often the device or OS name) and the user name
 // typed after a "login:"/"Username:" prompt (client keystrokes are collected until CR or LF, since
 // clients send a character per segment). Nothing the client types is otherwise kept, and never while
-// a "Password:" prompt is open: the password is not stored, not even its length.
+// a "Password:" prompt is open: the password is not stored, not even its length. Server text that
+// refuses a sign-in ("Login incorrect" from login(1), Cisco IOS's "% Login invalid" and
+// "% Authentication failed", ...) marks its PDU `loginFailed`, for the failed-login counts.
 import type { AnomalyId } from '../decode/anomalies.js';
 import type { Direction, PduSink, ProbeResult, StreamDissector } from '../decode/types.js';
 
@@ -18,6 +20,8 @@ const MAX_SB = 1024;
 /** Longest banner and user name kept. */
 const MAX_TEXT = 256;
 const MAX_USER = 64;
+/** What servers answer a refused sign-in with (login(1), busybox, Cisco IOS, embedded devices). */
+const LOGIN_FAILED = /\b(login incorrect|login failed|login invalid|authentication failed|access denied|invalid password|bad password)\b/i;
 
 export const TELNET_ANOMALIES = [
   'telnet.truncated',
@@ -107,6 +111,7 @@ function decode(pdu: Buffer, dir: Direction, state: TelnetState, out: PduSink): 
       p.kind = 'banner';
       p.banner = printable.trim().slice(0, MAX_TEXT);
     }
+    if (LOGIN_FAILED.test(printable)) p.loginFailed = true;
     if (/pass(word|code)?\s*:\s*$/i.test(printable)) { state.awaitingPassword = true; state.awaitingUser = false; }
     else if (/(login|user ?name|user)\s*:\s*$/i.test(printable)) { state.awaitingUser = true; state.awaitingPassword = false; state.typed = ''; }
     out.pdu(p);

@@ -26,6 +26,18 @@ function feed(data: Buffer, dir: Direction, state: TelnetState, pdus: Pdu[] = []
   return { pdus, anomalies };
 }
 
+describe('telnet refused sign-ins', () => {
+  it('server text refusing a sign-in marks its PDU loginFailed (login(1), Cisco IOS); other text does not', () => {
+    const st = telnet.newState!();
+    const r = feed(b('rtu login: '), 1, st);
+    for (const text of ['\r\nLogin incorrect\r\n', '% Login invalid\r\n', '% Authentication failed\r\n', 'Access denied\r\n']) feed(b(text), 1, st, r.pdus);
+    feed(b('Last login: Mon Nov 23\r\n$ '), 1, st, r.pdus);
+    expect(r.pdus.map((p) => p.loginFailed === true)).toEqual([false, true, true, true, true, false]);
+    // what the client types is never read for this (a user typing "access denied" is no failure)
+    expect(feed(b('access denied\r\n'), 0, telnet.newState!()).pdus[0]!.loginFailed).toBeUndefined();
+  });
+});
+
 describe('telnet negotiation', () => {
   it('IAC commands are stripped from text and named', () => {
     const r = feed(Buffer.concat([hex('ff fd 18 ff fb 01'), b('Welcome'), hex('ff fa 18 00 41 ff f0')]), 1, telnet.newState!());

@@ -159,23 +159,30 @@ export function policyRule(): Rule {
       if (!title || p.role !== 'request' || typeof p.functionCode !== 'number') return;
       // FINS/TCP's own header messages (node address exchange) set up the transport: not FINS commands
       if (p.proto === 'fins' && p.op === 'session') return;
-      // per flow: a function code this flow used already was decided then (most PDUs of a replay
-      // end here, with one set lookup)
-      if (flow) {
+      // What is combined: the function code; for CIP the service together with the object class it
+      // addresses (the catalog's "CIP service on an object class"), so a service learned on one
+      // class does not cover another.
+      const classId = p.proto === 'cip' && typeof p.classId === 'number' ? p.classId : -1;
+      const code = classId >= 0 && classId <= 0xffff ? p.functionCode + classId * 256 : p.functionCode;
+      // per flow: an operation this flow used already was decided then (most PDUs of a replay end
+      // here, with one set lookup); keyed with the protocol, since EtherNet/IP commands and the CIP
+      // services they carry share a connection and their numbers overlap
+      const key = opNumber(p.proto, code);
+      if (flow && key >= 0) {
         let seen = flow.notes[CODES] as Set<number> | undefined;
         if (!seen) flow.notes[CODES] = seen = new Set();
-        if (seen.has(p.functionCode)) return;
-        seen.add(p.functionCode);
+        if (seen.has(key)) return;
+        seen.add(key);
       }
       // an IPv4 operation found in the baseline before is in it for good (entries are only added):
       // answered from numbers, without building the entry's text (a new flow between known peers)
       const community = p.proto === 'snmp' && typeof p.community === 'string' ? p.community : null;
-      const op = flow !== null && flow.ipVersion === 4 && community === null ? opNumber(p.proto, p.functionCode) : -1;
+      const op = flow !== null && flow.ipVersion === 4 && community === null ? key : -1;
       const srcN = op < 0 ? 0 : dir === 0 ? flow!.clientIp4 : flow!.serverIp4;
       const dstN = op < 0 ? 0 : dir === 0 ? flow!.serverIp4 : flow!.clientIp4;
       if (op >= 0 && knownOps.has(srcN, dstN, op)) return;
       const [src, dst] = endpointsOf(p, flow, dir);
-      const entry = `op:${p.proto}:${addr(src)}>${addr(dst)}:${p.functionCode}${community !== null ? `:${community}` : ''}`;
+      const entry = `op:${p.proto}:${addr(src)}>${addr(dst)}:${p.functionCode}${community !== null ? `:${community}` : ''}${code !== p.functionCode ? `:class=${classId}` : ''}`;
       if (ctx.known(entry)) {
         if (op >= 0) knownOps.add(srcN, dstN, op);
         return;
@@ -185,7 +192,8 @@ export function policyRule(): Rule {
         return ctx.learn(entry);
       }
       const proto = protocolName(p.proto);
-      const what = community !== null ? `${p.functionName} with the community "${community}"${community === 'public' || community === 'private' ? ' (a default community)' : ''}` : `${p.functionName} (${p.functionCode})`;
+      const what = community !== null ? `${p.functionName} with the community "${community}"${community === 'public' || community === 'private' ? ' (a default community)' : ''}`
+        : `${p.functionName} (${p.functionCode})${code !== p.functionCode ? ` on object class 0x${classId.toString(16)}` : ''}`;
       ctx.raise(title, ts, src, dst, `New traffic combination: ${addr(src)} used ${proto} ${what} towards ${addr(dst)}, which is not in the learned baseline.`,
         { protocol: proto, learn: [entry] });
     },

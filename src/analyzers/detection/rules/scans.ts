@@ -19,6 +19,7 @@ function loginFailed(p: AppPdu): boolean {
     case 'http': return p.functionCode === 401;
     case 'mqtt': return p.kind === 'connack' && typeof p.returnCode === 'number' && p.returnCode !== 0;
     case 'opcua': return p.functionName === 'ActivateSessionResponse' && p.exception !== undefined;
+    case 'telnet': return p.loginFailed === true;
     default: return false;
   }
 }
@@ -92,7 +93,8 @@ export function scansRule(): Rule {
       const s = ctx.settings;
       if (loginFailed(p)) {
         const [server, client] = endpointsOf(p, flow, dir);
-        const n = logins.add(`${addr(client)}>${addr(server)}`, ts, s.loginWindowSeconds * 1e6);
+        // counted per protocol: an HTTP 401 and an FTP 530 are attempts at different accounts
+        const n = logins.add(`${addr(client)}>${addr(server)}>${p.proto}`, ts, s.loginWindowSeconds * 1e6);
         const proto = protocolName(p.proto);
         if (p.proto === 'ftp' && n === 1) ctx.event(ts, 'FTP_AUTHENTICATION_FAILURE', `FTP sign-in from ${addr(client)} to ${addr(server)} failed`);
         if (p.proto === 'ftp' && n === 2) ctx.raise('FTP Login Failed', ts, client, server, `Failed FTP sign-in attempts from ${addr(client)} to ${addr(server)}.`, { protocol: proto });
