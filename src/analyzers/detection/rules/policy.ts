@@ -55,6 +55,13 @@ function publicAddress(flow: Flow, client: boolean): boolean {
   return !ipv4IsLocalRange(n) && !ipv4NeverDevice(n) && (n >>> 24) !== 0;
 }
 
+/**
+ * HTTP methods as numbers for the per-flow and known-operation sets (RFC 9110 §9, PATCH RFC 5789);
+ * -1 for any other method, which then skips those sets and is judged by its baseline entry alone.
+ */
+const HTTP_METHODS = new Map(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'].map((m, i) => [m, i + 1]));
+const httpMethodCode = (m: string): number => HTTP_METHODS.get(m) ?? -1;
+
 /** An operation as one number: protocol index (COMBINATION_TITLE's order) above a 32-bit code. */
 const OP_PROTOS = new Map(Object.keys(COMBINATION_TITLE).map((p, i) => [p, i]));
 function opNumber(proto: string, code: number): number {
@@ -156,14 +163,18 @@ export function policyRule(): Rule {
         }
       }
       const title = p.proto === 'srtp' ? SRTP_TITLE[p.category as string] ?? COMBINATION_TITLE.srtp : COMBINATION_TITLE[p.proto];
-      if (!title || p.role !== 'request' || typeof p.functionCode !== 'number') return;
+      // HTTP requests carry a method, not a code (the status code is the response's): the
+      // combination is the method (the catalog's "HTTP method or resource"), numbered for the sets
+      const http = p.proto === 'http' && typeof p.method === 'string' ? p.method : null;
+      const fn = http !== null ? httpMethodCode(http) : p.functionCode;
+      if (!title || p.role !== 'request' || typeof fn !== 'number') return;
       // FINS/TCP's own header messages (node address exchange) set up the transport: not FINS commands
       if (p.proto === 'fins' && p.op === 'session') return;
       // What is combined: the function code; for CIP the service together with the object class it
       // addresses (the catalog's "CIP service on an object class"), so a service learned on one
       // class does not cover another.
       const classId = p.proto === 'cip' && typeof p.classId === 'number' ? p.classId : -1;
-      const code = classId >= 0 && classId <= 0xffff ? p.functionCode + classId * 256 : p.functionCode;
+      const code = classId >= 0 && classId <= 0xffff ? fn + classId * 256 : fn;
       // per flow: an operation this flow used already was decided then (most PDUs of a replay end
       // here, with one set lookup); keyed with the protocol, since EtherNet/IP commands and the CIP
       // services they carry share a connection and their numbers overlap
@@ -182,7 +193,7 @@ export function policyRule(): Rule {
       const dstN = op < 0 ? 0 : dir === 0 ? flow!.serverIp4 : flow!.clientIp4;
       if (op >= 0 && knownOps.has(srcN, dstN, op)) return;
       const [src, dst] = endpointsOf(p, flow, dir);
-      const entry = `op:${p.proto}:${addr(src)}>${addr(dst)}:${p.functionCode}${community !== null ? `:${community}` : ''}${code !== p.functionCode ? `:class=${classId}` : ''}`;
+      const entry = `op:${p.proto}:${addr(src)}>${addr(dst)}:${http ?? fn}${community !== null ? `:${community}` : ''}${code !== fn ? `:class=${classId}` : ''}`;
       if (ctx.known(entry)) {
         if (op >= 0) knownOps.add(srcN, dstN, op);
         return;
@@ -193,7 +204,7 @@ export function policyRule(): Rule {
       }
       const proto = protocolName(p.proto);
       const what = community !== null ? `${p.functionName} with the community "${community}"${community === 'public' || community === 'private' ? ' (a default community)' : ''}`
-        : `${p.functionName} (${p.functionCode})${code !== p.functionCode ? ` on object class 0x${classId.toString(16)}` : ''}`;
+        : http !== null ? `the method ${http}` : `${p.functionName} (${fn})${code !== fn ? ` on object class 0x${classId.toString(16)}` : ''}`;
       ctx.raise(title, ts, src, dst, `New traffic combination: ${addr(src)} used ${proto} ${what} towards ${addr(dst)}, which is not in the learned baseline.`,
         { protocol: proto, learn: [entry] });
     },

@@ -63,9 +63,12 @@ function modbus(p: AppPdu, src: Endpoint, dst: Endpoint, ts: number, ctx: Detect
     return false;
   }
   if (p.kind !== 'exception' || !p.exception) return false;
-  // "destination received invalid request": the alert goes from the master to the slave that refused
-  const title = MODBUS_EXCEPTION_TITLE[p.exception.code] ?? 'Modbus Exception';
-  ctx.raise(title, ts, dst, src, `The MODBUS slave ${addr(src)} answered ${addr(dst)} with exception ${p.exception.code} (${p.exception.name}) to function ${p.functionName}.`, { protocol: 'Modbus', key: String(p.exception.code) });
+  // The titled exceptions are "destination received invalid request" (spec §4.3): the alert goes
+  // from the master to the slave that refused. The catch-all is "secondary returned an exception"
+  // (§4.3 #14): from the slave that answered.
+  const title = MODBUS_EXCEPTION_TITLE[p.exception.code];
+  const [from, to] = title === undefined ? [src, dst] : [dst, src];
+  ctx.raise(title ?? 'Modbus Exception', ts, from, to, `The MODBUS slave ${addr(src)} answered ${addr(dst)} with exception ${p.exception.code} (${p.exception.name}) to function ${p.functionName}.`, { protocol: 'Modbus', key: String(p.exception.code) });
   return true;
 }
 
