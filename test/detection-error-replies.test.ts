@@ -4,14 +4,7 @@
 // status (CIP Vol. 1 Appendix B), MMS confirmed-ErrorPDU (ISO 9506-2 §7.4), OPC UA ServiceFault and
 // response StatusCodes (Part 4 §7.29, §7.34) and the DNP3 configuration-corrupt indication IIN2.5
 // (IEEE 1815-2012 §4.3).
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DetectionAnalyzer } from '../src/analyzers/detection/detector.js';
-import { defaultRules } from '../src/analyzers/detection/rules/index.js';
-import { Ingest } from '../src/ingest.js';
-import { createSensor } from '../src/pipeline.js';
-import { DEFAULT_SETTINGS } from '../src/store/config-schema.js';
 import { appFrames } from './pcapgen/dnp3.js';
 import { i as iFrame, u as uFrame } from './pcapgen/iec104.js';
 import {
@@ -20,35 +13,24 @@ import {
 } from './pcapgen/mms.js';
 import { CLIENT as UA_CLIENT, SERVER as UA_SERVER, secure, sessionMessages } from './pcapgen/opcua.js';
 import { tpktDt } from './pcapgen/s7comm.js';
-import { Rng, tcpConversation, type ConversationMessage, type Endpoint } from './support/frames.js';
-import { writePcap, type Packet } from './support/pcap-writer.js';
-import { removeTempDirs, tempDir } from './support/env.js';
+import { type ConversationMessage, type Endpoint } from './support/frames.js';
+import { type Packet } from './support/pcap-writer.js';
+import { removeTempDirs } from './support/env.js';
+import { HMI, MASTER, OUTSTATION, PLC, RTU, SCADA, runDetection, tcpPackets } from './support/detection-run.js';
 
 afterAll(() => removeTempDirs());
 
 const T0 = 1_704_067_200n * 1_000_000_000n; // 2024-01-01T00:00:00Z
-const MASTER: Endpoint = { mac: '02:00:00:00:01:0a', ip: '192.168.100.10', port: 49200 };
-const OUTSTATION: Endpoint = { mac: '02:00:00:00:01:14', ip: '192.168.100.20', port: 20000 };
-const SCADA: Endpoint = { mac: '02:00:00:10:40:01', ip: '10.104.0.10', port: 49320 };
-const RTU: Endpoint = { mac: '02:00:00:10:40:02', ip: '10.104.0.20', port: 2404 };
-const HMI: Endpoint = { mac: '02:00:00:00:02:0a', ip: '10.0.1.10', port: 50200 };
-const PLC: Endpoint = { mac: '02:00:00:00:02:15', ip: '10.0.1.21', port: 502 };
 const ENG: Endpoint = { mac: '02:00:00:00:00:0a', ip: '192.168.0.10', port: 50123 };
 const LOGIX: Endpoint = { mac: '02:00:00:00:00:14', ip: '192.168.0.20', port: 44818 };
 
 async function detect(packets: Packet[]) {
-  const file = join(tempDir(), 'c.pcap');
-  writeFileSync(file, writePcap(packets).bytes);
-  const det = new DetectionAnalyzer({ settings: DEFAULT_SETTINGS.detection, rules: defaultRules(), learning: { on: false, until: null } });
-  await new Ingest(createSensor([det]), { files: [file] }).run();
-  const { alerts } = det.drain();
-  return { alerts, titled: (t: string) => alerts.filter((a) => a.hit.title === t) };
+  return runDetection(packets);
 }
 type Result = Awaited<ReturnType<typeof detect>>;
 
 function conversation(client: Endpoint, server: Endpoint, messages: ConversationMessage[]): Packet[] {
-  const conv = tcpConversation({ client, server, startNs: T0, rng: new Rng(7), messages });
-  return conv.frames.map((f) => ({ ts: { sec: Number(f.tsNs / 1_000_000_000n), nsec: Number(f.tsNs % 1_000_000_000n) }, data: f.data }));
+  return tcpPackets(client, server, messages, T0, 7);
 }
 const c = (data: Buffer): ConversationMessage => ({ from: 'client', data });
 const s = (data: Buffer): ConversationMessage => ({ from: 'server', data });

@@ -4,22 +4,17 @@
 // titles and severities as fixtures/events/types.json gives them). Each event carries the capture time
 // of the request that caused it and names the sender and the receiver; an HTTP Basic sign-in names the
 // user but never the password (RFC 7617 credentials are only base64, so the event must not repeat them).
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DetectionAnalyzer } from '../src/analyzers/detection/detector.js';
-import { defaultRules } from '../src/analyzers/detection/rules/index.js';
-import { Ingest } from '../src/ingest.js';
-import { createSensor } from '../src/pipeline.js';
-import { DEFAULT_SETTINGS } from '../src/store/config-schema.js';
 import {
   aare, aarq, confirmedReq, confirmedReqPrim, confirmedResp, cpaPpdu, cpType, dataTransfer, domainName, IED, CLIENT as MMS_CLIENT,
   initiateRequest, initiateResponse, listOfVariable, sessionAccept, sessionConnect, tlv, tpktConnect, vis,
 } from './pcapgen/mms.js';
 import { tpktDt } from './pcapgen/s7comm.js';
-import { Rng, tcpConversation, type ConversationMessage, type Endpoint } from './support/frames.js';
-import { writePcap, type Packet } from './support/pcap-writer.js';
-import { removeTempDirs, tempDir } from './support/env.js';
+import { type ConversationMessage, type Endpoint } from './support/frames.js';
+import { type Packet } from './support/pcap-writer.js';
+import { removeTempDirs } from './support/env.js';
+import { runDetection, tcpPackets } from './support/detection-run.js';
+import { encap, u16 } from './pcapgen/enip-frames.js';
 
 afterAll(() => removeTempDirs());
 
@@ -27,17 +22,11 @@ const T0 = 1_704_067_200_000_000; // 2024-01-01T00:00:00Z, µs
 const SEC = 1_000_000;
 
 async function detect(packets: Packet[]) {
-  const file = join(tempDir(), 'c.pcap');
-  writeFileSync(file, writePcap(packets).bytes);
-  const det = new DetectionAnalyzer({ settings: DEFAULT_SETTINGS.detection, rules: defaultRules(), learning: { on: false, until: null } });
-  await new Ingest(createSensor([det]), { files: [file] }).run();
-  const { alerts, events } = det.drain();
-  return { alerts, events, typed: (t: string) => events.filter((e) => e.type === t) };
+  return runDetection(packets);
 }
 
 function conversation(client: Endpoint, server: Endpoint, messages: ConversationMessage[], seed = 7): Packet[] {
-  const conv = tcpConversation({ client, server, startNs: BigInt(T0) * 1000n, rng: new Rng(seed), messages });
-  return conv.frames.map((f) => ({ ts: Number(f.tsNs / 1000n), data: f.data }));
+  return tcpPackets(client, server, messages, BigInt(T0) * 1000n, seed);
 }
 /** A client message sent some seconds into the connection, so its time differs from the handshake's. */
 const c = (data: Buffer, delayUs = 3 * SEC): ConversationMessage => ({ from: 'client', data, delayUs });
@@ -163,17 +152,6 @@ describe('HTTP_BASIC_AUTHENTICATION timeline event (spec §3 #20)', () => {
 const ENG: Endpoint = { mac: '02:00:00:00:00:0a', ip: '192.168.0.10', port: 50123 };
 const PLC: Endpoint = { mac: '02:00:00:00:00:14', ip: '192.168.0.20', port: 44818 };
 const SESSION = 0x0badcafe;
-const u16 = (n: number) => Buffer.from([n & 0xff, n >> 8]);
-
-/** Encapsulation header (Vol. 2 §2-3.1) + data; sender context is 8 bytes, options 0. */
-function encap(command: number, data: Buffer, session = 0, context = 0n): Buffer {
-  const h = Buffer.alloc(24);
-  h.writeUInt16LE(command, 0);
-  h.writeUInt16LE(data.length, 2);
-  h.writeUInt32LE(session, 4);
-  h.writeBigUInt64LE(context, 12);
-  return Buffer.concat([h, data]);
-}
 /** SendRRData (Vol. 2 §2-4.7): a null address item and an unconnected data item with one CIP message. */
 const sendRR = (cip: Buffer, context: bigint) =>
   encap(0x6f, Buffer.concat([Buffer.alloc(4), u16(10), u16(2), u16(0), u16(0), u16(0xb2), u16(cip.length), cip]), SESSION, context);

@@ -3,43 +3,28 @@
 // FIRMWARE_CHANGED and PROFINET_DPC_VALUE_SET). Unanswered requests are counted per requester, answering
 // device and protocol in capture time: `unresponsiveRequests` of them, at least 2 s apart from the first
 // to the last (a pipelined burst is not silence) and within `unresponsiveSeconds`.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DetectionAnalyzer } from '../src/analyzers/detection/detector.js';
-import { defaultRules } from '../src/analyzers/detection/rules/index.js';
-import { Ingest } from '../src/ingest.js';
-import { createSensor } from '../src/pipeline.js';
 import { DEFAULT_SETTINGS } from '../src/store/config-schema.js';
 import { appFrames } from './pcapgen/dnp3.js';
 import { CONTROLLER, DEVICE1, dcp, dcpBlock } from './pcapgen/l2.js';
-import { ethernet, ipv4Addr, Rng, tcpConversation, udpFrame, type ConversationMessage, type Endpoint } from './support/frames.js';
-import { writePcap, type Packet } from './support/pcap-writer.js';
-import { removeTempDirs, tempDir } from './support/env.js';
+import { ethernet, ipv4Addr, udpFrame, type ConversationMessage, type Endpoint } from './support/frames.js';
+import { type Packet } from './support/pcap-writer.js';
+import { removeTempDirs } from './support/env.js';
+import { HMI, MASTER, OUTSTATION, PLC, runDetection, tcpPackets } from './support/detection-run.js';
 
 afterAll(() => removeTempDirs());
 
 const T0 = 1_704_067_200_000_000; // 2024-01-01T00:00:00Z, µs
 const SEC = 1_000_000;
-const HMI: Endpoint = { mac: '02:00:00:00:02:0a', ip: '10.0.1.10', port: 50200 };
-const PLC: Endpoint = { mac: '02:00:00:00:02:15', ip: '10.0.1.21', port: 502 };
-const MASTER: Endpoint = { mac: '02:00:00:00:01:0a', ip: '192.168.100.10', port: 49200 };
-const OUTSTATION: Endpoint = { mac: '02:00:00:00:01:14', ip: '192.168.100.20', port: 20000 };
 
 type Settings = typeof DEFAULT_SETTINGS.detection;
 
 async function detect(packets: Packet[], settings: Settings = DEFAULT_SETTINGS.detection) {
-  const file = join(tempDir(), 'c.pcap');
-  writeFileSync(file, writePcap(packets).bytes);
-  const det = new DetectionAnalyzer({ settings, rules: defaultRules(), learning: { on: false, until: null } });
-  await new Ingest(createSensor([det]), { files: [file] }).run();
-  const { alerts, events } = det.drain();
-  return { alerts, titled: (t: string) => alerts.filter((a) => a.hit.title === t), typed: (t: string) => events.filter((e) => e.type === t) };
+  return runDetection(packets, { settings });
 }
 
 function conversation(client: Endpoint, server: Endpoint, messages: ConversationMessage[], seed = 502): Packet[] {
-  const conv = tcpConversation({ client, server, startNs: BigInt(T0) * 1000n, rng: new Rng(seed), messages });
-  return conv.frames.map((f) => ({ ts: Number(f.tsNs / 1000n), data: f.data }));
+  return tcpPackets(client, server, messages, BigInt(T0) * 1000n, seed);
 }
 const c = (data: Buffer, delayUs?: number): ConversationMessage => ({ from: 'client', data, ...(delayUs ? { delayUs } : {}) });
 const s = (data: Buffer): ConversationMessage => ({ from: 'server', data });

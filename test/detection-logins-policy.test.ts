@@ -3,17 +3,13 @@
 // Failed sign-ins are FTP 530 replies (RFC 959 §4.2) and HTTP 401 responses (RFC 9110 §15.5.2),
 // counted per client and server in a fixed window (loginAttempts per loginWindowSeconds). Policy
 // alerts are only raised with learning off; what the baseline holds is not raised.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DetectionAnalyzer } from '../src/analyzers/detection/detector.js';
-import { defaultRules } from '../src/analyzers/detection/rules/index.js';
-import { Ingest } from '../src/ingest.js';
-import { createSensor } from '../src/pipeline.js';
 import { DEFAULT_SETTINGS } from '../src/store/config-schema.js';
-import { type ConversationMessage, type Endpoint, ethernet, Rng, tcpConversation, udpFrame } from './support/frames.js';
-import { writePcap, type Packet } from './support/pcap-writer.js';
-import { removeTempDirs, tempDir } from './support/env.js';
+import { type ConversationMessage, type Endpoint, ethernet, udpFrame } from './support/frames.js';
+import { type Packet } from './support/pcap-writer.js';
+import { removeTempDirs } from './support/env.js';
+import { runDetection, tcpPackets } from './support/detection-run.js';
+import { encap, u16 } from './pcapgen/enip-frames.js';
 import { tpktConnect, tpktDt } from './pcapgen/s7comm.js';
 import { dcp, dcpBlock, DCP_MULTICAST } from './pcapgen/l2.js';
 
@@ -26,16 +22,11 @@ const OFF = { on: false, until: null };
 interface RunOptions { baseline?: string[]; learning?: { on: boolean; until: number | null } }
 
 async function detect(packets: Packet[], o: RunOptions = {}) {
-  const file = join(tempDir(), 'c.pcap');
-  writeFileSync(file, writePcap(packets).bytes);
-  const det = new DetectionAnalyzer({ settings: DEFAULT_SETTINGS.detection, rules: defaultRules(), learning: o.learning ?? OFF, baseline: o.baseline });
-  await new Ingest(createSensor([det]), { files: [file] }).run();
-  const { alerts, events } = det.drain();
-  return { alerts, events, titled: (t: string) => alerts.filter((a) => a.hit.title === t) };
+  return runDetection(packets, { learning: o.learning ?? OFF, baseline: o.baseline });
 }
 
 function conversation(client: Endpoint, server: Endpoint, messages: ConversationMessage[], startNs = T0, seed = 1): Packet[] {
-  return tcpConversation({ client, server, startNs, rng: new Rng(seed), messages }).frames.map((f) => ({ ts: Number(f.tsNs / 1000n), data: f.data }));
+  return tcpPackets(client, server, messages, startNs, seed);
 }
 
 const c = (s: string, delayUs?: number): ConversationMessage => ({ from: 'client', data: Buffer.from(s, 'latin1'), delayUs });
@@ -212,19 +203,9 @@ describe('New Asset Detected (Policy)', () => {
 const ENG = { mac: '02:00:00:33:00:0a', ip: '192.168.33.10', port: 50123 };
 const PLC = { mac: '02:00:00:33:00:14', ip: '192.168.33.20', port: 44818 };
 
-const u16le = (n: number) => { const b = Buffer.alloc(2); b.writeUInt16LE(n); return b; };
-/** Encapsulation header (CIP Vol. 2 §2-3.1) + data. */
-function encap(command: number, data: Buffer, session: number, context: bigint): Buffer {
-  const h = Buffer.alloc(24);
-  h.writeUInt16LE(command, 0);
-  h.writeUInt16LE(data.length, 2);
-  h.writeUInt32LE(session, 4);
-  h.writeBigUInt64LE(context, 12);
-  return Buffer.concat([h, data]);
-}
 /** SendRRData (0x6F) with a null address item and one unconnected data item (Vol. 2 §2-6). */
 const sendRR = (cip: Buffer, context: bigint) =>
-  encap(0x6f, Buffer.concat([Buffer.alloc(4), u16le(10), u16le(2), u16le(0), u16le(0), u16le(0xb2), u16le(cip.length), cip]), 0x1234, context);
+  encap(0x6f, Buffer.concat([Buffer.alloc(4), u16(10), u16(2), u16(0), u16(0), u16(0xb2), u16(cip.length), cip]), 0x1234, context);
 /** Message Router request to class/instance/attribute with 8-bit logical segments (Vol. 1 App. C-1.4). */
 const cipRequest = (service: number, cls: number, inst: number, attr: number) => Buffer.from([service, 3, 0x20, cls, 0x24, inst, 0x30, attr]);
 const cipReply = (service: number, data: Buffer) => Buffer.concat([Buffer.from([service | 0x80, 0, 0, 0]), data]);

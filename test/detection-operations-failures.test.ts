@@ -4,14 +4,7 @@
 // 1-hour windows (IEEE 1815-2012 function codes 13/14), PROFINET DCP factory resets and negative Set
 // responses (IEC 61158-6-10 §4.3), MMS domain downloads (ISO 9506-2), BACnet Error and Reject PDUs
 // (ASHRAE 135 clause 20.1) and EtherNet/IP encapsulation status codes (CIP Vol. 2 §2-3.3).
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DetectionAnalyzer } from '../src/analyzers/detection/detector.js';
-import { defaultRules } from '../src/analyzers/detection/rules/index.js';
-import { Ingest } from '../src/ingest.js';
-import { createSensor } from '../src/pipeline.js';
-import { DEFAULT_SETTINGS } from '../src/store/config-schema.js';
 import { bip, confirmed, errorPdu, OBJ, PID, readProperty, readPropertyAck, rejectPdu, SVC, T as BT } from './pcapgen/bacnet.js';
 import { appFrames } from './pcapgen/dnp3.js';
 import { CONTROLLER, DCP_MULTICAST, DEVICE1, dcp, dcpBlock } from './pcapgen/l2.js';
@@ -20,9 +13,10 @@ import {
   initiateRequest, initiateResponse, listOfVariable, sessionAccept, sessionConnect, tlv, tpktConnect, vis,
 } from './pcapgen/mms.js';
 import { tpktDt } from './pcapgen/s7comm.js';
-import { ethernet, Rng, tcpConversation, udpFrame, type ConversationMessage, type Endpoint, type Host } from './support/frames.js';
-import { writePcap, type Packet } from './support/pcap-writer.js';
-import { removeTempDirs, tempDir } from './support/env.js';
+import { ethernet, udpFrame, type ConversationMessage, type Endpoint, type Host } from './support/frames.js';
+import { type Packet } from './support/pcap-writer.js';
+import { removeTempDirs } from './support/env.js';
+import { runDetection, tcpPackets } from './support/detection-run.js';
 
 afterAll(() => removeTempDirs());
 
@@ -30,12 +24,7 @@ const T0 = 1_704_067_200_000_000; // 2024-01-01T00:00:00Z, µs
 const MIN = 60_000_000;
 
 async function detect(packets: Packet[], baseline: string[] = []) {
-  const file = join(tempDir(), 'c.pcap');
-  writeFileSync(file, writePcap(packets).bytes);
-  const det = new DetectionAnalyzer({ settings: DEFAULT_SETTINGS.detection, rules: defaultRules(), learning: { on: false, until: null }, baseline });
-  await new Ingest(createSensor([det]), { files: [file] }).run();
-  const { alerts } = det.drain();
-  return (title: string) => alerts.filter((a) => a.hit.title === title);
+  return (await runDetection(packets, { baseline })).titled;
 }
 
 type Hits = ReturnType<Awaited<ReturnType<typeof detect>>>;
@@ -48,8 +37,7 @@ function one(hits: Hits) {
 }
 
 function conversation(client: Endpoint, server: Endpoint, messages: ConversationMessage[], seed = 1): Packet[] {
-  const conv = tcpConversation({ client, server, startNs: BigInt(T0) * 1000n, rng: new Rng(seed), messages });
-  return conv.frames.map((f) => ({ ts: Number(f.tsNs / 1000n), data: f.data }));
+  return tcpPackets(client, server, messages, BigInt(T0) * 1000n, seed);
 }
 const c = (data: Buffer): ConversationMessage => ({ from: 'client', data });
 const s = (data: Buffer): ConversationMessage => ({ from: 'server', data });

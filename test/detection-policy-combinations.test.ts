@@ -5,14 +5,7 @@
 // further new code of the pair; a code is judged once per flow. What the baseline holds is not raised;
 // while learning nothing is raised and the entries are learned. PROFINET DCP and LLDP have no flow:
 // their endpoints are MAC addresses (layer 2).
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DetectionAnalyzer } from '../src/analyzers/detection/detector.js';
-import { defaultRules } from '../src/analyzers/detection/rules/index.js';
-import { Ingest } from '../src/ingest.js';
-import { createSensor } from '../src/pipeline.js';
-import { DEFAULT_SETTINGS } from '../src/store/config-schema.js';
 import { appFrames } from './pcapgen/dnp3.js';
 import { sessionMessages as iec104Session } from './pcapgen/iec104.js';
 import { bip, OBJ, PID, readProperty, readPropertyAck, SVC, unconfirmed } from './pcapgen/bacnet.js';
@@ -21,9 +14,10 @@ import { sessionMessages as opcuaSession } from './pcapgen/opcua.js';
 import { stopStartMessages } from './pcapgen/s7comm.js';
 import { ack as srtpAck, init as srtpInit, initAck as srtpInitAck, piggyback, request as srtpRequest } from './pcapgen/srtp.js';
 import { dcp, dcpBlock, DCP_MULTICAST, LLDP_MULTICAST, tlv } from './pcapgen/l2.js';
-import { ethernet, mac as macBytes, Rng, tcpConversation, udpFrame, type ConversationMessage, type Endpoint } from './support/frames.js';
-import { writePcap, type Packet } from './support/pcap-writer.js';
-import { removeTempDirs, tempDir } from './support/env.js';
+import { ethernet, mac as macBytes, udpFrame, type ConversationMessage, type Endpoint } from './support/frames.js';
+import { type Packet } from './support/pcap-writer.js';
+import { removeTempDirs } from './support/env.js';
+import { runDetection, tcpPackets } from './support/detection-run.js';
 
 afterAll(() => removeTempDirs());
 
@@ -34,17 +28,11 @@ const LEARNING = { on: true, until: null };
 interface RunOptions { baseline?: string[]; learning?: { on: boolean; until: number | null } }
 
 async function detect(packets: Packet[], o: RunOptions = {}) {
-  const file = join(tempDir(), 'c.pcap');
-  writeFileSync(file, writePcap(packets).bytes);
-  const det = new DetectionAnalyzer({ settings: DEFAULT_SETTINGS.detection, rules: defaultRules(), learning: o.learning ?? { on: false, until: null }, baseline: o.baseline });
-  await new Ingest(createSensor([det]), { files: [file] }).run();
-  const { alerts, events, learned } = det.drain();
-  return { alerts, events, learned, titled: (t: string) => alerts.filter((a) => a.hit.title === t) };
+  return runDetection(packets, o);
 }
 
 function conversation(client: Endpoint, server: Endpoint, messages: ConversationMessage[], seed = 1): Packet[] {
-  const c = tcpConversation({ client, server, startNs: T0, rng: new Rng(seed), messages });
-  return c.frames.map((f) => ({ ts: { sec: Number(f.tsNs / 1_000_000_000n), nsec: Number(f.tsNs % 1_000_000_000n) }, data: f.data }));
+  return tcpPackets(client, server, messages, T0, seed);
 }
 const c = (data: Buffer): ConversationMessage => ({ from: 'client', data });
 const s = (data: Buffer): ConversationMessage => ({ from: 'server', data });

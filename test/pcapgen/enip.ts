@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { type Endpoint, type Host, Rng, tcpConversation, udpFrame } from '../support/frames.js';
 import { writePcap, type Packet } from '../support/pcap-writer.js';
 import { ROOT } from '../support/env.js';
+import { cpf, encap, u16 } from './enip-frames.js';
 
 const OUT = join(ROOT, 'pcaps', 'enip');
 const S = 1_000_000_000n;
@@ -20,29 +21,6 @@ const at = (h: Host, port: number): Endpoint => ({ ...h, port });
 // ---------------------------------------------------------------- EtherNet/IP and CIP builders
 
 const SESSION = 0x0badcafe;
-
-/** Encapsulation header (Vol. 2 §2-3.1) + data; sender context is 8 bytes, options 0. */
-function encap(command: number, data: Buffer, session = 0, context = 0n): Buffer {
-  const h = Buffer.alloc(24);
-  h.writeUInt16LE(command, 0);
-  h.writeUInt16LE(data.length, 2);
-  h.writeUInt32LE(session, 4);
-  h.writeBigUInt64LE(context, 12);
-  return Buffer.concat([h, data]);
-}
-
-/** Common Packet Format list (Vol. 2 §2-6). */
-function cpf(...items: Array<[number, Buffer]>): Buffer {
-  const parts = [u16(items.length)];
-  for (const [type, data] of items) parts.push(u16(type), u16(data.length), data);
-  return Buffer.concat(parts);
-}
-
-function u16(n: number): Buffer {
-  const b = Buffer.alloc(2);
-  b.writeUInt16LE(n);
-  return b;
-}
 
 /** SendRRData carrying one unconnected CIP message (null address item + unconnected data item). */
 function sendRR(cip: Buffer, context: bigint): Buffer {
