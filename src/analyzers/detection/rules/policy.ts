@@ -173,8 +173,8 @@ export function policyRule(): Rule {
       // What is combined: the function code; for CIP the service together with the object class it
       // addresses (the catalog's "CIP service on an object class"), so a service learned on one
       // class does not cover another.
-      const classId = p.proto === 'cip' && typeof p.classId === 'number' ? p.classId : -1;
-      const code = classId >= 0 && classId <= 0xffff ? fn + classId * 256 : fn;
+      const classId = p.proto === 'cip' && typeof p.classId === 'number' && p.classId >= 0 && p.classId <= 0xffff ? p.classId : -1;
+      const code = classId >= 0 ? fn + (classId + 1) * 256 : fn; // services are 7-bit (CIP Vol. 1 §2-4)
       // per flow: an operation this flow used already was decided then (most PDUs of a replay end
       // here, with one set lookup); keyed with the protocol, since EtherNet/IP commands and the CIP
       // services they carry share a connection and their numbers overlap
@@ -193,7 +193,7 @@ export function policyRule(): Rule {
       const dstN = op < 0 ? 0 : dir === 0 ? flow!.serverIp4 : flow!.clientIp4;
       if (op >= 0 && knownOps.has(srcN, dstN, op)) return;
       const [src, dst] = endpointsOf(p, flow, dir);
-      const entry = `op:${p.proto}:${addr(src)}>${addr(dst)}:${http ?? fn}${community !== null ? `:${community}` : ''}${code !== fn ? `:class=${classId}` : ''}`;
+      const entry = `op:${p.proto}:${addr(src)}>${addr(dst)}:${http ?? fn}${community !== null ? `:${community}` : ''}${classId >= 0 ? `:class=${classId}` : ''}`;
       if (ctx.known(entry)) {
         if (op >= 0) knownOps.add(srcN, dstN, op);
         return;
@@ -204,7 +204,7 @@ export function policyRule(): Rule {
       }
       const proto = protocolName(p.proto);
       const what = community !== null ? `${p.functionName} with the community "${community}"${community === 'public' || community === 'private' ? ' (a default community)' : ''}`
-        : http !== null ? `the method ${http}` : `${p.functionName} (${fn})${code !== fn ? ` on object class 0x${classId.toString(16)}` : ''}`;
+        : http !== null ? `the method ${http}` : `${p.functionName} (${fn})${classId >= 0 ? ` on object class 0x${classId.toString(16)}` : ''}`;
       ctx.raise(title, ts, src, dst, `New traffic combination: ${addr(src)} used ${proto} ${what} towards ${addr(dst)}, which is not in the learned baseline.`,
         { protocol: proto, learn: [entry] });
     },
