@@ -20,8 +20,10 @@ export class Decoder implements DecodeContext {
   readonly counters: DecodeCounters;
   private readonly layers: ReadonlyArray<LayerDissector | undefined>;
   private readonly linkTable: Int16Array;
-  private readonly frag4 = new FragmentReassembler('ipv4');
-  private readonly frag6 = new FragmentReassembler('ipv6');
+  // timeouts as the common receivers keep them: Linux's ipfrag_time (30 s) for IPv4, RFC 8200 §4.5's
+  // 60 s for IPv6 (Linux's ip6frag_time too); a sensor that gives up sooner misses what hosts accept
+  private readonly frag4 = new FragmentReassembler('ipv4', 256, 30e6);
+  private readonly frag6 = new FragmentReassembler('ipv6', 256, 60e6);
   private current: Packet | null = null;
 
   constructor(private readonly registry: Registry) {
@@ -39,9 +41,9 @@ export class Decoder implements DecodeContext {
     this.counters.anomalies.set(id, (this.counters.anomalies.get(id) ?? 0) + n);
   }
 
-  reassemble(pkt: Packet, version: 4 | 6, key: string, fragOffset: number, more: boolean, data: Buffer): Buffer | null {
+  reassemble(pkt: Packet, version: 4 | 6, key: string, fragOffset: number, more: boolean, data: Buffer, _proto: number, headerBytes: number): Buffer | null {
     this.current = pkt;
-    return (version === 4 ? this.frag4 : this.frag6).add(key, pkt.ts, fragOffset, more, data, this.raiseCurrent);
+    return (version === 4 ? this.frag4 : this.frag6).add(key, pkt.ts, fragOffset, more, data, this.raiseCurrent, 65535 - headerBytes);
   }
 
   private readonly raiseCurrent = (id: AnomalyId): void => {

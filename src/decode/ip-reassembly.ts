@@ -1,6 +1,9 @@
 // IP fragment reassembly (RFC 815 hole filling), bounded: at most `maxTrains` datagrams in progress,
-// each at most 65535 bytes, dropped after `timeoutUs` of capture time. Overlapping bytes keep the
-// copy that arrived first (and raise an anomaly): later copies cannot rewrite what was inspected.
+// each at most 65535 bytes with its headers, dropped after `timeoutUs` of capture time.
+// Overlaps (an anomaly either way): IPv4 keeps the copy that arrived first, so later copies cannot
+// rewrite what was inspected; IPv6 discards the whole datagram and any fragment of it still to come
+// (RFC 8200 §4.5, after RFC 5722), as its receivers do, so the sensor never analyses a datagram
+// no host accepted.
 import type { AnomalyId } from './anomalies.js';
 
 interface Piece { off: number; data: Buffer }
@@ -11,6 +14,8 @@ interface Train {
   covered: number[];
   total: number; // -1 until the last fragment is seen
   bytes: number;
+  /** IPv6: an overlap discarded the datagram; its remaining fragments are dropped until it expires */
+  discarded: boolean;
 }
 
 export class FragmentReassembler {
@@ -26,9 +31,20 @@ export class FragmentReassembler {
     return this.trains.size;
   }
 
-  /** Adds a fragment; returns the whole payload when complete. `raise` records anomalies. */
-  add(key: string, ts: number, off: number, more: boolean, data: Buffer, raise: (id: AnomalyId) => void): Buffer | null {
+  /**
+   * Adds a fragment; returns the whole payload when complete. `raise` records anomalies. `maxEnd`:
+   * the largest payload the rebuilt datagram may have (65535 less its headers, RFC 791 §3.1 and
+   * RFC 8200 §4.5); a fragment reaching past it is the classic oversize attack, and it is checked
+   * before a datagram is filed, so it cannot push a good one out of the table.
+   */
+  add(key: string, ts: number, off: number, more: boolean, data: Buffer, raise: (id: AnomalyId) => void, maxEnd = 65535): Buffer | null {
     this.expire(ts, raise);
+    const end = off + data.length;
+    if (end > maxEnd) {
+      this.trains.delete(key);
+      raise(`${this.prefix}.frag_oversize` as AnomalyId);
+      return null;
+    }
     let t = this.trains.get(key);
     if (!t) {
       if (this.trains.size >= this.maxTrains) {
@@ -36,15 +52,10 @@ export class FragmentReassembler {
         this.trains.delete(oldest);
         raise(`${this.prefix}.frag_too_many` as AnomalyId);
       }
-      t = { first: ts, pieces: [], covered: [], total: -1, bytes: 0 };
+      t = { first: ts, pieces: [], covered: [], total: -1, bytes: 0, discarded: false };
       this.trains.set(key, t);
     }
-    const end = off + data.length;
-    if (end > 65535) {
-      this.trains.delete(key);
-      raise(`${this.prefix}.frag_oversize` as AnomalyId);
-      return null;
-    }
+    if (t.discarded) return null;
     if (!more) t.total = end;
     let overlapped = false;
     for (const [s, e] of uncovered(t.covered, off, end, () => { overlapped = true; })) {
@@ -52,7 +63,14 @@ export class FragmentReassembler {
       t.bytes += e - s;
       insertRange(t.covered, s, e);
     }
-    if (overlapped) raise(`${this.prefix}.frag_overlap` as AnomalyId);
+    if (overlapped) {
+      raise(`${this.prefix}.frag_overlap` as AnomalyId);
+      if (this.prefix === 'ipv6') {
+        t.discarded = true;
+        t.pieces = [];
+        return null;
+      }
+    }
     if (t.total < 0 || t.bytes < t.total) return null;
     if (t.covered.length !== 2 || t.covered[0] !== 0 || t.covered[1] !== t.total) return null;
     this.trains.delete(key);
@@ -66,7 +84,7 @@ export class FragmentReassembler {
     for (const [k, t] of this.trains) {
       if (now - t.first <= this.timeoutUs) break; // insertion order = age order
       this.trains.delete(k);
-      raise(`${this.prefix}.frag_timeout` as AnomalyId);
+      if (!t.discarded) raise(`${this.prefix}.frag_timeout` as AnomalyId); // a discarded one was reported
     }
   }
 }

@@ -34,8 +34,12 @@ export interface Binding {
 /** Raises an anomaly on the packet being decoded. */
 export interface DecodeContext {
   anomaly(pkt: Packet, id: AnomalyId): void;
-  /** IPv4/IPv6 fragment reassembly; returns the whole datagram when this fragment completes it. */
-  reassemble(pkt: Packet, version: 4 | 6, key: string, fragOffset: number, more: boolean, data: Buffer, proto: number): Buffer | null;
+  /**
+   * IPv4/IPv6 fragment reassembly; returns the whole datagram when this fragment completes it.
+   * `headerBytes`: what the rebuilt packet holds besides the fragmentable part, counted against the
+   * 65,535-byte limit (the IPv4 header; IPv6's per-fragment extension headers).
+   */
+  reassemble(pkt: Packet, version: 4 | 6, key: string, fragOffset: number, more: boolean, data: Buffer, proto: number, headerBytes: number): Buffer | null;
 }
 
 /**

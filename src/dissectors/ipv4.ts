@@ -49,7 +49,7 @@ export const ipv4: LayerDissector = {
     const fragOffset = (frag & 0x1fff) * 8;
     if (more || fragOffset > 0) {
       const id = (b[off + 4]! << 8) | b[off + 5]!;
-      const whole = ctx.reassemble(pkt, 4, `${pkt.src4}>${pkt.dst4}#${id}/${pkt.ipProto}`, fragOffset, more, b.subarray(off + ihl, payloadEnd), pkt.ipProto);
+      const whole = ctx.reassemble(pkt, 4, `${pkt.src4}>${pkt.dst4}#${id}/${pkt.ipProto}`, fragOffset, more, b.subarray(off + ihl, payloadEnd), pkt.ipProto, ihl);
       if (!whole) return DONE;
       pkt.buf = whole;
       pkt.reassembled = true;

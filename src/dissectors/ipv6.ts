@@ -61,7 +61,7 @@ export const ipv6: LayerDissector = {
         const word = (b[p + 2]! << 8) | b[p + 3]!;
         const id = b.readUInt32BE(p + 4);
         const inner = b[p]!;
-        const whole = ctx.reassemble(pkt, 6, `${pkt.src6}>${pkt.dst6}#${id}`, word & 0xfff8, (word & 1) === 1, b.subarray(p + 8, payloadEnd), inner);
+        const whole = ctx.reassemble(pkt, 6, `${pkt.src6}>${pkt.dst6}#${id}`, word & 0xfff8, (word & 1) === 1, b.subarray(p + 8, payloadEnd), inner, p - (off + 40));
         if (!whole) {
           pkt.ipProto = inner;
           return DONE;
