@@ -8,9 +8,12 @@ import type { AppPdu, Identity } from '../decode/pdu.js';
 import type { DatagramDissector, PduSink } from '../decode/types.js';
 import { Reader, Truncated } from '../decode/reader.js';
 
-/** Bounds (RFC 1035 §2.3.4): a name is at most 255 bytes on the wire, so at most 127 labels. */
+/**
+ * Bound (RFC 1035 §2.3.4): a name is at most 255 bytes on the wire. That alone bounds its labels (127
+ * one-byte labels and the root make 255), so no label count is kept: one also counting the root
+ * label refused the longest legal names.
+ */
 const MAX_NAME_BYTES = 255;
-const MAX_LABELS = 127;
 /** Pointers only ever point backwards (checked), so this bound is belt and braces. */
 const MAX_JUMPS = 64;
 /** Records decoded per message (all sections); a 1500-byte datagram cannot hold more than ~136. */
@@ -93,14 +96,13 @@ export function ipv6Text(b: Buffer, o = 0): string {
 // always a pointer to the question's (RFC 1035 §4.1.4), so it is taken from here instead of being
 // decoded again. Only while parseMessage runs (it sets cacheBuf); a name's read is deterministic
 // given its bytes, and bytes before the reading position never change, so a hit is exact. With each
-// name its wire length, loop iterations and pointer jumps are kept, so the bounds are checked as if
+// name its wire length and pointer jumps are kept, so the bounds are checked as if
 // it had been read again; a name near a bound is read again.
 const CACHE = 8;
 let cacheBuf: Buffer | null = null;
 let cacheN = 0;
 const cacheOff = new Int32Array(CACHE);
 const cacheWire = new Int32Array(CACHE);
-const cacheIters = new Int32Array(CACHE);
 const cacheJumps = new Int32Array(CACHE);
 const cacheName: string[] = new Array<string>(CACHE).fill('');
 
@@ -129,8 +131,8 @@ export function readName(r: Reader): string {
   let n = 0; // bytes of text in scratch
   let ascii = true;
   let tail: string | null = null; // the rest of the name, from the cache
-  let jumps = 0, i = 0;
-  for (; ; i++) {
+  let jumps = 0;
+  for (;;) {
     if (pos >= end) throw new Truncated(1, pos);
     const len = buf[pos]!;
     if ((len & 0xc0) === 0xc0) {
@@ -139,10 +141,9 @@ export function readName(r: Reader): string {
       if (target >= seqStart || ++jumps > MAX_JUMPS) throw new NameError('compression_loop');
       if (resume < 0) resume = pos + 2;
       const k = buf === cacheBuf ? cached(target) : -1;
-      if (k >= 0 && wire + cacheWire[k]! <= MAX_NAME_BYTES && i + 1 + cacheIters[k]! < MAX_LABELS && jumps + cacheJumps[k]! <= MAX_JUMPS) {
+      if (k >= 0 && wire + cacheWire[k]! <= MAX_NAME_BYTES && jumps + cacheJumps[k]! <= MAX_JUMPS) {
         tail = cacheName[k]!;
         wire += cacheWire[k]!;
-        i += 1 + cacheIters[k]!;
         jumps += cacheJumps[k]!;
         break;
       }
@@ -151,7 +152,7 @@ export function readName(r: Reader): string {
     }
     if ((len & 0xc0) !== 0) throw new NameError('bad_label');
     wire += len + 1;
-    if (wire > MAX_NAME_BYTES || i >= MAX_LABELS) throw new NameError('name_too_long');
+    if (wire > MAX_NAME_BYTES) throw new NameError('name_too_long');
     if (len === 0) { pos++; break; }
     if (pos + 1 + len > end) throw new Truncated(len, pos + 1);
     if (n > 0) scratch[n++] = 0x2e;
@@ -173,7 +174,6 @@ export function readName(r: Reader): string {
   if (buf === cacheBuf && cacheN < CACHE) {
     cacheOff[cacheN] = start;
     cacheWire[cacheN] = wire;
-    cacheIters[cacheN] = i;
     cacheJumps[cacheN] = jumps;
     cacheName[cacheN++] = name;
   }

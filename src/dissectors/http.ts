@@ -227,6 +227,9 @@ function wsLength(data: Buffer, dir: Direction): number {
   return at + len;
 }
 
+/** A status line starts "HTTP/" (RFC 9112 §4); a HEAD request starts with an H too. */
+const isStatusLine = (data: Buffer): boolean => data.length >= 5 && data[0] === 0x48 && data[1] === 0x54 && data[2] === 0x54 && data[3] === 0x50 && data[4] === 0x2f;
+
 function frame(data: Buffer, dir: Direction): number {
   const s = startsLike(data);
   if (s < 0) return wsLength(data, dir);
@@ -234,7 +237,7 @@ function frame(data: Buffer, dir: Direction): number {
   const hend = headEnd(data);
   if (hend <= 0) return hend;
   const h = parseHead(data, hend);
-  const n = messageLength(data, hend, h, data[0] === 0x48 /* 'H' of HTTP/1.x: only a status line starts so */);
+  const n = messageLength(data, hend, h, isStatusLine(data));
   if (n < 0) return -1;
   if (n === 0) return 0;
   return n;

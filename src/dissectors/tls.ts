@@ -58,8 +58,11 @@ function probe(data: Buffer, _dir: Direction): ProbeResult {
 /** ClientHello extensions we read: server_name (0), ALPN (16), supported_versions (43). */
 function extensions(r: Reader, p: Record<string, unknown>, client: boolean, out: PduSink): void {
   if (r.left === 0) return; // extensions are absent in old hellos
-  const end = r.pos + r.u16();
-  r.need(end - r.pos);
+  // the length first, then where it ends: `r.pos + r.u16()` would add it to the position before the
+  // length field, two bytes short (and so would every list below)
+  const extLen = r.u16();
+  const end = r.pos + extLen;
+  r.need(extLen);
   let count = 0;
   while (r.pos < end) {
     const type = r.u16();
@@ -69,7 +72,8 @@ function extensions(r: Reader, p: Record<string, unknown>, client: boolean, out:
     count++;
     if (type === 0 && client) {
       // RFC 6066 §3: ServerNameList of (name_type, HostName); only host_name (0) is defined.
-      const listEnd = body.pos + body.u16();
+      const listLen = body.u16();
+      const listEnd = body.pos + listLen;
       while (body.pos < listEnd) {
         const nameType = body.u8();
         const name = body.bytes(body.u16()).toString('latin1');
@@ -80,7 +84,8 @@ function extensions(r: Reader, p: Record<string, unknown>, client: boolean, out:
         }
       }
     } else if (type === 16) {
-      const listEnd = body.pos + body.u16();
+      const listLen = body.u16();
+      const listEnd = body.pos + listLen;
       const alpn: string[] = [];
       while (body.pos < listEnd) {
         const proto = body.bytes(body.u8()).toString('latin1');
