@@ -10,7 +10,7 @@ import { createSensor } from '../src/pipeline.js';
 import { decodeApp } from '../src/decode/reader.js';
 import type { DatagramDissector, Direction, Pdu, StreamDissector } from '../src/decode/types.js';
 import { dhcp } from '../src/dissectors/dhcp.js';
-import { llmnr, mdns } from '../src/dissectors/dns.js';
+import { dns, llmnr, mdns } from '../src/dissectors/dns.js';
 import { nbns } from '../src/dissectors/nbns.js';
 import { snmp } from '../src/dissectors/snmp.js';
 import { s7comm } from '../src/dissectors/s7comm/index.js';
@@ -60,8 +60,8 @@ const oneQuestion = (name: Buffer, flags = 0) => Buffer.concat([header(1, flags)
 /** `n` questions for the root name: the smallest question there is (5 bytes). */
 const rootQuestions = (n: number) => Buffer.concat([header(n), ...Array.from({ length: n }, () => question(hex('00')))]);
 
-describe('mdns (RFC 6762) and llmnr (RFC 4795) report their own ids', () => {
-  for (const d of [mdns, llmnr]) {
+describe('dns, mdns (RFC 6762) and llmnr (RFC 4795) report their own ids', () => {
+  for (const d of [dns, mdns, llmnr]) {
     it(`${d.id}: a valid query and a 255-octet name decode without anomalies`, () => {
       expect(run(d, oneQuestion(Buffer.concat([labels(3), hex('00')])))).toMatchObject({ anomalies: [], pdus: [{ proto: d.id, questions: [{ name: 'aaa' }] }] });
       // RFC 1035 §2.3.4: 255 octets including length bytes and the root: 3 x (1 + 63) + (1 + 61) + 1
