@@ -7,8 +7,8 @@
 //
 // Usage: node bench/ingest/compare.mjs --base DIR [--stage N] [--runs K] [FILE]
 //   DIR    another checkout, built (`git worktree add /tmp/base REV && cd /tmp/base && npm ci && npm run build`)
-//   N      stage index in stages.mjs: 0 decode+flows, 1 +dissectors, 2 +inventory, 3 +detection,
-//          4 +recorder (default 4, what `otsensor replay` runs)
+//   N      stage index in stages.mjs: 0 reading only, 1 decode+flows, 2 +dissectors, 3 +inventory,
+//          4 +detection, 5 +recorder (default 5, what `otsensor replay` runs)
 //   K      pairs (default 4)
 // Prints each pair and the mean, smallest and largest new/base ratio. Needs 2 cores to mean anything.
 // A measurement, not a test: only a packet-count mismatch between the builds makes it fail.
@@ -24,7 +24,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
 const stages = resolve(here, 'stages.mjs');
 const args = process.argv.slice(2);
-let base = null, stage = 4, runs = 4, file = resolve(repo, 'bench/out/modbus-1500005.pcap');
+let base = null, stage = 5, runs = 4, file = resolve(repo, 'bench/out/modbus-1500005.pcap');
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--base') base = resolve(args[++i]);
   else if (args[i] === '--stage') stage = Number(args[++i]);
@@ -33,7 +33,7 @@ for (let i = 0; i < args.length; i++) {
   else file = resolve(args[i]);
 }
 if (!base) { console.error('compare: --base DIR is required (another checkout, built)'); process.exit(2); }
-if (!(Number.isInteger(stage) && stage >= 0 && stage <= 4)) { console.error('compare: --stage takes 0..4'); process.exit(2); }
+if (!(Number.isInteger(stage) && stage >= 0 && stage <= 5)) { console.error('compare: --stage takes 0..5'); process.exit(2); }
 if (!(Number.isInteger(runs) && runs >= 1)) { console.error('compare: --runs takes a whole number of at least 1'); process.exit(2); }
 for (const t of [base, repo]) if (!existsSync(resolve(t, 'dist/cli.js'))) { console.error(`compare: ${t}/dist is missing: build it first`); process.exit(2); }
 if (!existsSync(file)) { console.error(`compare: ${file} is missing (bench/ingest/run.sh generates the reference capture)`); process.exit(2); }
