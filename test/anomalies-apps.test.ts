@@ -307,3 +307,42 @@ describe('http framing (RFC 9112 §2.1, §4)', () => {
     expect(http.frame(get, 0)).toBe(get.length);
   });
 });
+
+describe('http framing refusals name their reason (instead of the generic stream.desync)', () => {
+  // through the pipeline, so the StreamFramer asks the dissector why it refused
+  const ingest = async (name: string, messages: Array<{ from: 'client' | 'server'; data: Buffer }>) => {
+    const conv = tcpConversation({
+      client: { mac: '02:00:00:00:80:01', ip: '10.80.0.1', port: 50080 }, server: { mac: '02:00:00:00:80:02', ip: '10.80.0.2', port: 80 },
+      startNs: 1_700_000_000_000_000_000n, rng: new Rng(80), messages,
+    });
+    const file = join(tempDir('anoms-http-'), `${name}.pcap`);
+    writeFileSync(file, writePcap(conv.frames.map((f) => ({ ts: f.tsNs / 1000n, data: f.data }))).bytes);
+    return new Ingest(createSensor([]), { files: [file] }).run();
+  };
+  const get = (filler: number) => Buffer.from(`GET / HTTP/1.1\r\nHost: plc\r\nX-Fill: ${'a'.repeat(filler)}\r\n\r\n`, 'latin1');
+  const chunked = (sizeLine: string) => Buffer.from(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${sizeLine}\r\nabcd\r\n0\r\n\r\n`, 'latin1');
+  const request = { from: 'client' as const, data: get(10) };
+
+  it('http.head_too_long: no end of head within 16 KiB (MAX_HEAD); a head just under the bound decodes', async () => {
+    const ok = await ingest('head-ok', [{ from: 'client', data: get(16 * 1024 - 100) }]);
+    expect(ok.anomalies).toEqual({});
+    expect(ok.protocols.http).toBe(1);
+    const bad = await ingest('head-long', [{ from: 'client', data: get(17 * 1024) }]);
+    expect(bad.anomalies).toEqual({ 'http.head_too_long': 1 });
+    expect(bad.protocols.http).toBeUndefined();
+  });
+
+  it('http.bad_chunk: a chunk size line that is not hex (RFC 9112 §7.1); a valid one frames the response', async () => {
+    const ok = await ingest('chunk-ok', [request, { from: 'server', data: chunked('4') }]);
+    expect(ok.anomalies).toEqual({});
+    expect(ok.protocols.http).toBe(2);
+    const bad = await ingest('chunk-bad', [request, { from: 'server', data: chunked('zz') }]);
+    expect(bad.anomalies).toEqual({ 'http.bad_chunk': 1 });
+    expect(bad.protocols.http).toBe(1); // the request
+  });
+
+  it('bytes that are not HTTP at all still report stream.desync', async () => {
+    const r = await ingest('garbage', [request, { from: 'server', data: Buffer.from('\xff\xfe garbage that is not a status line\r\n\r\n', 'latin1') }]);
+    expect(r.anomalies).toEqual({ 'stream.desync': 1 });
+  });
+});

@@ -193,6 +193,21 @@ describe('Excessive Malformed Packets In a Single Session (spec §4.2: 2 malform
   });
 });
 
+describe('an HTTP head past the framer bound counts as malformed, not as traffic foreign to port 80', () => {
+  const WEB: Endpoint = { mac: '02:00:00:00:50:50', ip: '10.0.1.80', port: 80 };
+  const longGet = Buffer.from(`GET / HTTP/1.1\r\nHost: plc\r\nX-Fill: ${'a'.repeat(17 * 1024)}\r\n\r\n`, 'latin1');
+  const okGet = Buffer.from('GET / HTTP/1.1\r\nHost: plc\r\n\r\n', 'latin1');
+  const reply = Buffer.from('HTTP/1.1 204 No Content\r\n\r\n', 'latin1');
+
+  it('two such heads in one session raise Excessive Malformed Packets; one raises nothing, and never Unexpected Traffic', async () => {
+    const two = await detect(conversation(HMI, WEB, [c(okGet), s(reply), c(longGet), c(okGet, 1000), s(reply), c(longGet)]));
+    expect(one(two, 'Excessive Malformed Packets In a Single Session')).toEqual({ engine: 'Protocol Violation', severity: 'Major', src: HMI.ip, dst: WEB.ip, count: 1 });
+    const single = await detect(conversation(HMI, WEB, [c(longGet)]));
+    expect(single.alerts.map((a) => a.hit.title).filter((t) => t.startsWith('Excessive') || t.startsWith('Unexpected'))).toEqual([]);
+    expect(two.titled('Unexpected Traffic for Standard Port')).toEqual([]);
+  });
+});
+
 describe('Illegal Connection Attempt on Port 0', () => {
   const A = { mac: '02:00:00:00:03:01', ip: '10.0.3.1' }, B = { mac: '02:00:00:00:03:02', ip: '10.0.3.2' };
   const dgram = (dstPort: number): Packet[] => [{ ts: { sec: 1_704_067_200, nsec: 0 }, data: udpFrame(A, B, 40000, dstPort, Buffer.from('probe')) }];

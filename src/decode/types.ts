@@ -89,6 +89,12 @@ export interface StreamDissector<S = unknown> {
   probe?(data: Buffer, dir: Direction): ProbeResult;
   /** Length of the PDU at data[0]; 0 when more bytes are needed; -1 when data[0] does not start a PDU. */
   frame(data: Buffer, dir: Direction): number;
+  /**
+   * Called only after frame() returned -1 on `data`: the protocol's own anomaly id for why (an HTTP
+   * head past its bound, a bad chunk size line), reported instead of the framer's generic
+   * `stream.desync`; null when the bytes simply are not this protocol.
+   */
+  refusal?(data: Buffer, dir: Direction): AnomalyId | null;
   decode(pdu: Buffer, dir: Direction, state: S, out: PduSink): void;
   newState?(): S;
 }

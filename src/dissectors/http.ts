@@ -243,6 +243,19 @@ function frame(data: Buffer, dir: Direction): number {
   return n;
 }
 
+/**
+ * Why frame() refused a message that starts like HTTP: a head with no CRLFCRLF within MAX_HEAD bytes,
+ * or a chunk size line that is not one (RFC 9112 §7.1). Anything else is not HTTP (null).
+ */
+function refusal(data: Buffer, _dir: Direction): AnomalyId | null {
+  if (startsLike(data) <= 0) return null;
+  const hend = headEnd(data);
+  if (hend < 0) return 'http.head_too_long';
+  if (hend === 0) return null;
+  // messageLength is -1 only for a bad chunk
+  return messageLength(data, hend, parseHead(data, hend), isStatusLine(data)) === -1 ? 'http.bad_chunk' : null;
+}
+
 function probe(data: Buffer, _dir: Direction): ProbeResult {
   try {
     const s = startsLike(data);
@@ -362,6 +375,7 @@ export const http: StreamDissector<HttpState> = {
   maxPdu: MAX_PDU,
   probe,
   frame,
+  refusal,
   decode,
   newState: () => ({ upgraded: false }),
 };

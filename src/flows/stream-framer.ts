@@ -44,7 +44,9 @@ export class StreamFramer implements StreamReceiver {
         const rest = pos === 0 ? buf : buf.subarray(pos);
         const n = d.frame(rest, this.dir);
         if (n === 0) break;
-        if (n < 0 || n > d.maxPdu) return this.lose('stream.desync');
+        // the dissector may know why it refused: its own id says more than stream.desync
+        if (n < 0) return this.lose((d.refusal !== undefined ? d.refusal(rest, this.dir) : null) ?? 'stream.desync');
+        if (n > d.maxPdu) return this.lose('stream.desync');
         if (n > rest.length) break;
         decodeApp(d, n === rest.length ? rest : rest.subarray(0, n), this.dir, app.state, this.out); // one PDU per segment: no new view
         pos += n;

@@ -40,8 +40,11 @@ const FAILED_TITLE: Record<string, string> = {
   srtp: 'GE SRTP Command Failure',
 };
 
-/** Anomaly ids that say a PDU was malformed (not merely unexpected, like an unmatched response). */
-const MALFORMED = /truncated|invalid|malformed|bad_|length|overrun|no_start|desync|unknown_object/;
+/**
+ * Anomaly ids that say a PDU was malformed (not merely unexpected, like an unmatched response).
+ * http.head_too_long is a framing refusal the HTTP framer names itself (it was a stream.desync).
+ */
+const MALFORMED = /truncated|invalid|malformed|bad_|length|overrun|no_start|desync|unknown_object|head_too_long/;
 
 interface SessionMarks { malformed: number[]; pdus: number; unexpected: boolean }
 
