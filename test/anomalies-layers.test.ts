@@ -84,6 +84,11 @@ describe('link layers', () => {
     expect(bad.anomalies).toEqual({ 'raw.unknown_version': 1 });
     expect(bad.protocols.ipv4).toBeUndefined();
   });
+
+  it('raw.truncated: an empty LINKTYPE_RAW record has no version nibble (it is not an unknown version)', async () => {
+    expect((await ingest([Buffer.alloc(0)], LINKTYPE.RAW)).anomalies).toEqual({ 'raw.truncated': 1 });
+    expect((await ingest([Buffer.alloc(0), echo4()], LINKTYPE.RAW)).protocols).toMatchObject({ ipv4: 1, icmp: 1 });
+  });
 });
 
 describe('IPv4 header (RFC 791 §3.1)', () => {

@@ -12,6 +12,7 @@ export const ANOMALIES = {
   'sll.truncated': 'Linux cooked (SLL/SLL2) header cut short',
   'null.truncated': 'BSD loopback header cut short',
   'null.unknown_family': 'BSD loopback address family that is neither IPv4 nor IPv6',
+  'raw.truncated': 'raw IP record (LINKTYPE 101) with no bytes, so no version to read',
   'raw.unknown_version': 'raw IP packet whose version nibble is neither 4 nor 6',
   'arp.truncated': 'ARP packet shorter than its header and addresses',
   'ipv4.truncated': 'IPv4 packet shorter than its header',

@@ -41,10 +41,15 @@ export const rawIp: LayerDissector = {
   id: 'raw',
   kind: 'layer',
   bindings: [{ table: 'linktype', value: 101 }, { table: 'linktype', value: 228 }, { table: 'linktype', value: 229 }],
-  anomalies: ['raw.unknown_version'],
+  anomalies: ['raw.truncated', 'raw.unknown_version'],
   decode(pkt, off, end, ctx) {
     let type = pkt.linkType === 228 ? IPV4 : pkt.linkType === 229 ? IPV6 : 0;
-    if (!type && end > off) {
+    if (!type && end <= off) {
+      // an empty LINKTYPE_RAW record: no first nibble to take the version from
+      ctx.anomaly(pkt, 'raw.truncated');
+      return REJECT;
+    }
+    if (!type) {
       const v = pkt.buf[off]! >> 4;
       type = v === 4 ? IPV4 : v === 6 ? IPV6 : 0;
     }
