@@ -47,10 +47,15 @@ export function writeReadme(): void {
   const sep = lines.findIndex((l) => /^\|\s*-+\s*\|/.test(l));
   if (sep < 0) throw new Error('pcaps/README.md has no table');
   const rest = lines.slice(sep + 1);
-  // Keep rows other generators own and any text after the table; replace our rows.
-  const kept = rest.filter((l) => l.startsWith('|') && !l.includes(`| ${GENERATOR} |`));
+  // Keep rows other generators own and any text after the table; replace our rows where they stood,
+  // so regenerating leaves the file unchanged when nothing else changed.
+  const rows = rest.filter((l) => l.startsWith('|'));
+  const mine = (l: string) => l.includes(`| ${GENERATOR} |`);
+  const at = Math.max(0, rows.findIndex(mine));
+  const before = rows.slice(0, at).filter((l) => !mine(l));
+  const later = rows.slice(at).filter((l) => !mine(l));
   const ours = readmeRows.map(([f, what]) => `| ${f} | ${GENERATOR} | ${what.replace(/\|/g, '\\|')} |`);
   const after = rest.filter((l) => !l.startsWith('|')).join('\n').trim();
-  const table = [...lines.slice(0, sep + 1), ...kept, ...ours].join('\n');
+  const table = [...lines.slice(0, sep + 1), ...before, ...ours, ...later].join('\n');
   writeFileSync(path, `${table}\n${after ? `\n${after}\n` : ''}`);
 }
