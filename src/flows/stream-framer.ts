@@ -45,7 +45,7 @@ export class StreamFramer implements StreamReceiver {
         const n = d.frame(rest, this.dir);
         if (n === 0) break;
         // the dissector may know why it refused: its own id says more than stream.desync
-        if (n < 0) return this.lose((d.refusal !== undefined ? d.refusal(rest, this.dir) : null) ?? 'stream.desync');
+        if (n < 0) return this.lose(d.refusal?.(rest, this.dir) ?? 'stream.desync');
         if (n > d.maxPdu) return this.lose('stream.desync');
         if (n > rest.length) break;
         decodeApp(d, n === rest.length ? rest : rest.subarray(0, n), this.dir, app.state, this.out); // one PDU per segment: no new view

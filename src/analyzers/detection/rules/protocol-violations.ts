@@ -42,7 +42,8 @@ const FAILED_TITLE: Record<string, string> = {
 
 /**
  * Anomaly ids that say a PDU was malformed (not merely unexpected, like an unmatched response).
- * http.head_too_long is a framing refusal the HTTP framer names itself (it was a stream.desync).
+ * http.head_too_long is the HTTP framer's refusal of an oversized head: the framing is lost as with
+ * stream.desync, so it counts the same.
  */
 const MALFORMED = /truncated|invalid|malformed|bad_|length|overrun|no_start|desync|unknown_object|head_too_long/;
 
