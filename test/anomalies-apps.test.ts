@@ -16,7 +16,7 @@ import { snmp } from '../src/dissectors/snmp.js';
 import { s7comm } from '../src/dissectors/s7comm/index.js';
 import { dnp3 } from '../src/dissectors/dnp3.js';
 import { tls } from '../src/dissectors/tls.js';
-import { Rng, tcpConversation } from './support/frames.js';
+import { type ConversationMessage, type Endpoint, Rng, tcpConversation } from './support/frames.js';
 import { writePcap } from './support/pcap-writer.js';
 import { removeTempDirs, tempDir } from './support/env.js';
 import { hex } from './support/decode.js';
@@ -46,6 +46,14 @@ function feed<S>(d: StreamDissector<S>, data: Buffer, dir: Direction, state: S):
     pos += n;
   }
   return out;
+}
+
+/** A TCP conversation written as a capture and replayed through the whole pipeline (no analyzers). */
+function ingestConversation(name: string, client: Endpoint, server: Endpoint, seed: number, messages: ConversationMessage[]) {
+  const conv = tcpConversation({ client, server, startNs: 1_700_000_000_000_000_000n, rng: new Rng(seed), messages });
+  const file = join(tempDir('anoms-apps-'), `${name}.pcap`);
+  writeFileSync(file, writePcap(conv.frames.map((f) => ({ ts: f.tsNs / 1000n, data: f.data }))).bytes);
+  return new Ingest(createSensor([]), { files: [file] }).run();
 }
 
 // ---------------------------------------------------------------- DNS family (RFC 1035 §4.1)
@@ -271,15 +279,8 @@ describe('tls.truncated', () => {
 
   it('through the pipeline: counted in the ingest report', async () => {
     const bad = hex('16 0301 0006  01 000002  0303');
-    const conv = (hello: Buffer) => tcpConversation({
-      client: { mac: '02:00:00:00:44:01', ip: '10.44.0.1', port: 50001 }, server: { mac: '02:00:00:00:44:02', ip: '10.44.0.2', port: 443 },
-      startNs: 1_700_000_000_000_000_000n, rng: new Rng(443), messages: [{ from: 'client', data: hello }],
-    });
-    const ingest = async (hello: Buffer) => {
-      const file = join(tempDir('anoms-apps-'), 'tls.pcap');
-      writeFileSync(file, writePcap(conv(hello).frames.map((f) => ({ ts: f.tsNs / 1000n, data: f.data }))).bytes);
-      return new Ingest(createSensor([]), { files: [file] }).run();
-    };
+    const ingest = (hello: Buffer) => ingestConversation('tls',
+      { mac: '02:00:00:00:44:01', ip: '10.44.0.1', port: 50001 }, { mac: '02:00:00:00:44:02', ip: '10.44.0.2', port: 443 }, 443, [{ from: 'client', data: hello }]);
     const ok = await ingest(clientHello('plc.example'));
     expect(ok.anomalies).toEqual({});
     expect(ok.protocols.tls).toBe(1);
@@ -310,15 +311,8 @@ describe('http framing (RFC 9112 §2.1, §4)', () => {
 
 describe('http framing refusals name their reason (instead of the generic stream.desync)', () => {
   // through the pipeline, so the StreamFramer asks the dissector why it refused
-  const ingest = async (name: string, messages: Array<{ from: 'client' | 'server'; data: Buffer }>) => {
-    const conv = tcpConversation({
-      client: { mac: '02:00:00:00:80:01', ip: '10.80.0.1', port: 50080 }, server: { mac: '02:00:00:00:80:02', ip: '10.80.0.2', port: 80 },
-      startNs: 1_700_000_000_000_000_000n, rng: new Rng(80), messages,
-    });
-    const file = join(tempDir('anoms-http-'), `${name}.pcap`);
-    writeFileSync(file, writePcap(conv.frames.map((f) => ({ ts: f.tsNs / 1000n, data: f.data }))).bytes);
-    return new Ingest(createSensor([]), { files: [file] }).run();
-  };
+  const ingest = (name: string, messages: ConversationMessage[]) => ingestConversation(name,
+    { mac: '02:00:00:00:80:01', ip: '10.80.0.1', port: 50080 }, { mac: '02:00:00:00:80:02', ip: '10.80.0.2', port: 80 }, 80, messages);
   const get = (filler: number) => Buffer.from(`GET / HTTP/1.1\r\nHost: plc\r\nX-Fill: ${'a'.repeat(filler)}\r\n\r\n`, 'latin1');
   const chunked = (sizeLine: string) => Buffer.from(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${sizeLine}\r\nabcd\r\n0\r\n\r\n`, 'latin1');
   const request = { from: 'client' as const, data: get(10) };
